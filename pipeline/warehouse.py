@@ -1,0 +1,723 @@
+"""The DuckDB warehouse: the one module that opens it read-write.
+
+Every write the pipeline makes goes through ``Warehouse``. Each method that
+changes rows runs in one transaction, so a killed process leaves the file as
+it was before the call. Analysts never open this file: ``publish`` writes a
+separate analyst copy and swaps it in atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from models.types import Extraction, Mention, PostingText, Prediction
+from spiders.items import JobPosting, QuarantineRecord
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SCHEMA_FILE = SQL_DIR / "schema.sql"
+MIGRATIONS_DIR = SQL_DIR / "migrations"
+# Bump together with a new sql/migrations/NNNN_*.sql file.
+SCHEMA_VERSION = 1
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
+
+
+class WarehouseLockedError(RuntimeError):
+    """The warehouse file is held by another process."""
+
+
+@dataclass(frozen=True)
+class LoadCounts:
+    """What one staged batch did to the warehouse."""
+
+    scraped: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    quarantined: int = 0
+    skipped: bool = False
+
+
+def _lock_holder(message: str) -> str:
+    match = re.search(r"Conflicting lock is held in (.+?)(?:\. See also|$)", message)
+    return match.group(1) if match else "another process"
+
+
+def connect(
+    path: Path, *, retries: int = 5, backoff_s: float = 1.0, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open a DuckDB file, retrying a bounded number of times while another process holds it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(retries + 1):
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if attempt == retries:
+                raise WarehouseLockedError(
+                    f"warehouse {path} is locked by {_lock_holder(str(exc))}; "
+                    f"gave up after {retries + 1} attempts"
+                ) from exc
+            time.sleep(backoff_s * (2**attempt))
+    raise AssertionError("unreachable")
+
+
+def migration_files(migrations_dir: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
+    """Numbered migration scripts, in order."""
+    found = []
+    for path in sorted(migrations_dir.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if match:
+            found.append((int(match.group(1)), path))
+    return found
+
+
+def apply_schema(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    schema_file: Path = SCHEMA_FILE,
+    migrations_dir: Path = MIGRATIONS_DIR,
+    target_version: int = SCHEMA_VERSION,
+) -> int:
+    """Create or upgrade the schema in one transaction; return the version now applied."""
+    con.begin()
+    try:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+            "applied_at TIMESTAMP NOT NULL, description VARCHAR NOT NULL)"
+        )
+        row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+        current = row[0] if row and row[0] is not None else None
+        if current is not None and current > target_version:
+            raise RuntimeError(
+                f"warehouse schema v{current} is newer than this rolescope (v{target_version})"
+            )
+        if current is not None:
+            for number, path in migration_files(migrations_dir):
+                if current < number <= target_version:
+                    con.execute(path.read_text(encoding="utf-8"))
+                    _record_version(con, number, f"migration {path.name}")
+        con.execute(schema_file.read_text(encoding="utf-8"))
+        if current is None:
+            _record_version(con, target_version, "initial schema")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return target_version
+
+
+def _record_version(con: duckdb.DuckDBPyConnection, version: int, description: str) -> None:
+    con.execute(
+        "INSERT INTO schema_version VALUES (?, now(), ?) ON CONFLICT DO NOTHING",
+        [version, description],
+    )
+
+
+def dedupe_batch(postings: Iterable[JobPosting]) -> list[JobPosting]:
+    """One posting per key; when a batch holds a key twice, keep a deterministic winner.
+
+    DuckDB keeps the first row of a duplicate-key upsert batch silently, which
+    would make the result depend on crawl order; the winner here is the newest
+    ``date_posted``, then the greatest content hash.
+    """
+    best: dict[str, JobPosting] = {}
+    for posting in postings:
+        key = posting.posting_key
+        current = best.get(key)
+        if current is None or _rank(posting) > _rank(current):
+            best[key] = posting
+    return [best[key] for key in sorted(best)]
+
+
+def _rank(posting: JobPosting) -> tuple[str, str]:
+    return (posting.date_posted.isoformat() if posting.date_posted else "", posting.content_hash)
+
+
+def _posting_columns(postings: Sequence[JobPosting]) -> dict[str, np.ndarray]:
+    def col(values: Iterable[Any]) -> np.ndarray:
+        return np.array(list(values), dtype=object)
+
+    return {
+        "posting_id": col(p.posting_key for p in postings),
+        "external_id": col(p.external_id for p in postings),
+        "canonical_url": col(p.canonical_url for p in postings),
+        "content_hash": col(p.content_hash for p in postings),
+        "raw_hash": col(p.raw_hash for p in postings),
+        "title": col(p.title for p in postings),
+        "company": col(p.company for p in postings),
+        "city": col(p.location.city for p in postings),
+        "region": col(p.location.region for p in postings),
+        "country": col(p.location.country for p in postings),
+        "language": col(p.language for p in postings),
+        "date_posted": col(p.date_posted.isoformat() if p.date_posted else None for p in postings),
+        "valid_through": col(
+            p.valid_through.isoformat() if p.valid_through else None for p in postings
+        ),
+        "employment_type": col(p.employment_type for p in postings),
+        "salary_min": col(p.salary.min if p.salary else None for p in postings),
+        "salary_max": col(p.salary.max if p.salary else None for p in postings),
+        "salary_currency": col(p.salary.currency if p.salary else None for p in postings),
+        "salary_period": col(p.salary.period if p.salary else None for p in postings),
+        "rome_code": col(p.rome_code for p in postings),
+        "company_size": col(p.company_size for p in postings),
+        "description_html": col(p.description_html for p in postings),
+        "description_text": col(p.description_text for p in postings),
+        "record": col(p.model_dump_json() for p in postings),
+    }
+
+
+_CONTENT_COLUMNS = (
+    "canonical_url",
+    "title",
+    "company",
+    "city",
+    "region",
+    "country",
+    "language",
+    "date_posted",
+    "valid_through",
+    "employment_type",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "rome_code",
+    "company_size",
+)
+
+_BATCH_SELECT = """
+    SELECT posting_id, external_id, canonical_url, content_hash, raw_hash, title, company,
+           city, region, country, language,
+           CAST(date_posted AS DATE) AS date_posted, CAST(valid_through AS DATE) AS valid_through,
+           employment_type, CAST(salary_min AS DOUBLE) AS salary_min,
+           CAST(salary_max AS DOUBLE) AS salary_max, salary_currency, salary_period,
+           rome_code, company_size, description_html, description_text, record
+    FROM batch_arrays
+"""
+
+
+class Warehouse:
+    """An open read-write warehouse with the schema applied."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self.con = con
+        self.path = path
+
+    # -- transactions -------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run the block in one transaction; roll back on any error."""
+        self.con.begin()
+        try:
+            yield self.con
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+
+    def close(self) -> None:
+        """Checkpoint and close the file."""
+        try:
+            self.con.execute("CHECKPOINT")
+        finally:
+            self.con.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run a read query and fetch every row."""
+        return self.con.execute(sql, params or []).fetchall()
+
+    # -- sources and crawl runs -----------------------------------------------
+
+    def register_source(self, source_id: str, source_type: str, config: dict[str, Any]) -> None:
+        """Record a configured source (its config with secrets left out)."""
+        self.con.execute(
+            """INSERT INTO sources (source_id, source_type, config, first_seen)
+               VALUES (?, ?, ?, now())
+               ON CONFLICT (source_id) DO UPDATE SET
+                 source_type = excluded.source_type, config = excluded.config""",
+            [source_id, source_type, json.dumps(config, sort_keys=True)],
+        )
+
+    def record_crawl(
+        self,
+        run_id: str,
+        source_id: str,
+        *,
+        started_at: datetime,
+        finished_at: datetime,
+        status: str,
+        finish_reason: str | None,
+        items_scraped: int,
+        errors: int,
+        stats: dict[str, Any],
+    ) -> None:
+        """Record a finished crawl of one source, before its batch is loaded."""
+        with self.transaction() as con:
+            con.execute(
+                """INSERT INTO crawl_runs (run_id, source_id, started_at, finished_at, status,
+                       finish_reason, items_scraped, errors, stats)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (run_id, source_id) DO UPDATE SET
+                     started_at = excluded.started_at, finished_at = excluded.finished_at,
+                     status = excluded.status, finish_reason = excluded.finish_reason,
+                     items_scraped = excluded.items_scraped, errors = excluded.errors,
+                     stats = excluded.stats""",
+                [
+                    run_id,
+                    source_id,
+                    started_at,
+                    finished_at,
+                    status,
+                    finish_reason,
+                    items_scraped,
+                    errors,
+                    json.dumps(stats, sort_keys=True, default=str),
+                ],
+            )
+            con.execute("UPDATE sources SET last_crawled = ? WHERE source_id = ?", [finished_at, source_id])
+
+    def crawl_state(self, run_id: str, source_id: str) -> tuple[str, bool] | None:
+        """(status, loaded) of one source's crawl in one run, or None if not recorded."""
+        rows = self.query(
+            "SELECT status, loaded_at IS NOT NULL FROM crawl_runs "
+            "WHERE run_id = ? AND source_id = ?",
+            [run_id, source_id],
+        )
+        return (rows[0][0], bool(rows[0][1])) if rows else None
+
+    # -- loading ----------------------------------------------------------------
+
+    def load_batch(
+        self,
+        run_id: str,
+        source_id: str,
+        postings: Sequence[JobPosting],
+        quarantined: Sequence[QuarantineRecord],
+        *,
+        complete: bool,
+        now: datetime,
+    ) -> LoadCounts:
+        """Upsert one source's staged batch in a single transaction.
+
+        New postings are inserted, known ones get ``last_seen`` refreshed (and a
+        new version when their content changed). When the crawl was complete,
+        postings of the source that it no longer lists get ``removed_at``.
+        Loading the same (run, source) twice changes nothing the second time.
+        """
+        state = self.crawl_state(run_id, source_id)
+        if state is None:
+            raise ValueError(f"no crawl recorded for run {run_id} source {source_id}")
+        if state[1]:
+            return LoadCounts(skipped=True)
+        batch = dedupe_batch(p for p in postings if p.source == source_id)
+        with self.transaction() as con:
+            counts = self._upsert_postings(con, run_id, source_id, batch, now)
+            removed = self._mark_removed(con, source_id, now) if complete else 0
+            n_quarantined = self._upsert_quarantine(con, run_id, quarantined, now)
+            con.execute(
+                """UPDATE crawl_runs SET loaded_at = ?, items_new = ?, items_updated = ?,
+                       items_unchanged = ?, items_removed = ?, items_quarantined = ?
+                   WHERE run_id = ? AND source_id = ?""",
+                [
+                    now,
+                    counts.new,
+                    counts.updated,
+                    counts.unchanged,
+                    removed,
+                    n_quarantined,
+                    run_id,
+                    source_id,
+                ],
+            )
+        return LoadCounts(
+            scraped=len(batch),
+            new=counts.new,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+            removed=removed,
+            quarantined=n_quarantined,
+        )
+
+    def _upsert_postings(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        run_id: str,
+        source_id: str,
+        batch: Sequence[JobPosting],
+        now: datetime,
+    ) -> LoadCounts:
+        con.execute("DROP TABLE IF EXISTS temp.batch")
+        if not batch:
+            con.execute("CREATE TEMP TABLE batch (posting_id VARCHAR)")
+            return LoadCounts()
+        con.register("batch_arrays", _posting_columns(batch))
+        try:
+            con.execute(f"CREATE TEMP TABLE batch AS {_BATCH_SELECT}")
+        finally:
+            con.unregister("batch_arrays")
+        row = con.execute(
+            """SELECT count(*) FILTER (WHERE p.posting_id IS NULL),
+                      count(*) FILTER (WHERE p.posting_id IS NOT NULL
+                                       AND p.content_hash <> b.content_hash),
+                      count(*) FILTER (WHERE p.content_hash = b.content_hash)
+               FROM batch b LEFT JOIN postings p USING (posting_id)"""
+        ).fetchone()
+        assert row is not None
+        new, updated, unchanged = (int(v) for v in row)
+        con.execute(
+            """INSERT INTO posting_versions (posting_id, content_hash, first_seen, run_id, raw_hash,
+                   title, description_html, description_text, record)
+               SELECT b.posting_id, b.content_hash, ?, ?, b.raw_hash, b.title,
+                      b.description_html, b.description_text, b.record
+               FROM batch b
+               WHERE NOT EXISTS (SELECT 1 FROM posting_versions v
+                                 WHERE v.posting_id = b.posting_id
+                                   AND v.content_hash = b.content_hash)""",
+            [now, run_id],
+        )
+        assignments = ", ".join(f"{c} = b.{c}" for c in _CONTENT_COLUMNS)
+        con.execute(
+            f"""UPDATE postings AS p SET {assignments},
+                    version_count = p.version_count + 1, content_hash = b.content_hash
+                FROM batch b
+                WHERE p.posting_id = b.posting_id AND p.content_hash <> b.content_hash"""
+        )
+        con.execute(
+            """UPDATE postings AS p SET last_seen = ?, removed_at = NULL
+               FROM batch b WHERE p.posting_id = b.posting_id""",
+            [now],
+        )
+        columns = ", ".join(_CONTENT_COLUMNS)
+        con.execute(
+            f"""INSERT INTO postings (posting_id, source_id, external_id, first_seen, last_seen,
+                    content_hash, version_count, {columns})
+                SELECT b.posting_id, ?, b.external_id, ?, ?, b.content_hash, 1,
+                       {", ".join("b." + c for c in _CONTENT_COLUMNS)}
+                FROM batch b
+                WHERE NOT EXISTS (SELECT 1 FROM postings p WHERE p.posting_id = b.posting_id)""",
+            [source_id, now, now],
+        )
+        return LoadCounts(new=new, updated=updated, unchanged=unchanged)
+
+    def _mark_removed(self, con: duckdb.DuckDBPyConnection, source_id: str, now: datetime) -> int:
+        row = con.execute(
+            """UPDATE postings SET removed_at = ?
+               WHERE source_id = ? AND removed_at IS NULL
+                 AND posting_id NOT IN (SELECT posting_id FROM temp.batch)
+               RETURNING posting_id""",
+            [now, source_id],
+        ).fetchall()
+        return len(row)
+
+    def _upsert_quarantine(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        run_id: str,
+        records: Sequence[QuarantineRecord],
+        now: datetime,
+    ) -> int:
+        unique = {r.quarantine_key: r for r in records}
+        for key in sorted(unique):
+            record = unique[key]
+            con.execute(
+                """INSERT INTO quarantine (quarantine_id, source_id, url, reason, raw_payload,
+                       first_run_id, last_run_id, first_seen, last_seen, occurrences)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                   ON CONFLICT (quarantine_id) DO UPDATE SET
+                     occurrences = CASE WHEN quarantine.last_run_id = excluded.last_run_id
+                                        THEN quarantine.occurrences
+                                        ELSE quarantine.occurrences + 1 END,
+                     last_run_id = excluded.last_run_id, last_seen = excluded.last_seen""",
+                [
+                    key,
+                    record.source,
+                    record.url,
+                    record.reason,
+                    record.raw_payload,
+                    run_id,
+                    run_id,
+                    now,
+                    now,
+                ],
+            )
+        return len(unique)
+
+    # -- deduplication ------------------------------------------------------------
+
+    def cluster_documents(self) -> list[tuple[str, str | None, str, str | None, str]]:
+        """(posting_id, cluster_id, title, company, text) of every current posting version."""
+        return self.query(
+            """SELECT p.posting_id, p.cluster_id, p.title, p.company, v.description_text
+               FROM postings p JOIN posting_versions v
+                 ON v.posting_id = p.posting_id AND v.content_hash = p.content_hash
+               ORDER BY p.posting_id"""
+        )
+
+    def set_clusters(self, clusters: dict[str, str]) -> int:
+        """Store duplicate-cluster ids; returns how many postings changed cluster."""
+        if not clusters:
+            return 0
+        ids = sorted(clusters)
+        with self.transaction() as con:
+            con.register(
+                "cluster_arrays",
+                {
+                    "posting_id": np.array(ids, dtype=object),
+                    "cluster_id": np.array([clusters[i] for i in ids], dtype=object),
+                },
+            )
+            try:
+                changed = con.execute(
+                    """UPDATE postings AS p SET cluster_id = c.cluster_id
+                       FROM cluster_arrays c
+                       WHERE p.posting_id = c.posting_id
+                         AND p.cluster_id IS DISTINCT FROM c.cluster_id
+                       RETURNING p.posting_id"""
+                ).fetchall()
+            finally:
+                con.unregister("cluster_arrays")
+        return len(changed)
+
+    # -- extraction ---------------------------------------------------------------
+
+    def pending_extraction(self, extractor_version: str) -> list[tuple[PostingText, str]]:
+        """Current posting versions this extractor version has not read yet, with their hash."""
+        rows = self.query(
+            """SELECT p.posting_id, p.title, v.description_text, p.language, p.company,
+                      p.content_hash
+               FROM postings p JOIN posting_versions v
+                 ON v.posting_id = p.posting_id AND v.content_hash = p.content_hash
+               WHERE NOT EXISTS (SELECT 1 FROM extractions e
+                                 WHERE e.posting_id = p.posting_id
+                                   AND e.content_hash = p.content_hash
+                                   AND e.extractor_version = ?)
+               ORDER BY p.posting_id""",
+            [extractor_version],
+        )
+        return [
+            (PostingText(posting_id=r[0], title=r[1], description=r[2], language=r[3], company=r[4]), r[5])
+            for r in rows
+        ]
+
+    def store_extractions(
+        self,
+        results: Sequence[tuple[Extraction, str]],
+        extractor_version: str,
+        now: datetime,
+    ) -> int:
+        """Store extraction results (with the content hash they read) in one transaction."""
+        rows: list[list[Any]] = []
+        for extraction, content_hash in results:
+            for index, m in enumerate(extraction.mentions):
+                rows.append(
+                    [extraction.posting_id, content_hash, extractor_version, index, m.kind,
+                     m.ref_id, m.family, m.field, m.start, m.end, m.text, m.sentence, m.value]
+                )
+        with self.transaction() as con:
+            for extraction, content_hash in results:
+                key = [extraction.posting_id, content_hash, extractor_version]
+                con.execute(
+                    "DELETE FROM skill_mentions WHERE posting_id = ? AND content_hash = ? "
+                    "AND extractor_version = ?",
+                    key,
+                )
+                con.execute(
+                    """INSERT INTO extractions VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT DO UPDATE SET extracted_at = excluded.extracted_at,
+                         language = excluded.language, status = excluded.status,
+                         reason = excluded.reason, mention_count = excluded.mention_count""",
+                    [*key, now, extraction.language, extraction.status, extraction.reason,
+                     len(extraction.mentions)],
+                )
+            if rows:
+                columns = list(zip(*rows, strict=True))
+                names = ["posting_id", "content_hash", "extractor_version", "mention_index",
+                         "kind", "ref_id", "family", "field", "start_char", "end_char",
+                         "matched_text", "sentence", "value"]
+                con.register(
+                    "mention_arrays",
+                    {n: np.array(list(c), dtype=object) for n, c in zip(names, columns, strict=True)},
+                )
+                try:
+                    con.execute(
+                        """INSERT INTO skill_mentions SELECT posting_id, content_hash,
+                               extractor_version, CAST(mention_index AS INTEGER), kind, ref_id,
+                               family, field, CAST(start_char AS INTEGER),
+                               CAST(end_char AS INTEGER), matched_text, sentence,
+                               CAST(value AS DOUBLE)
+                           FROM mention_arrays"""
+                    )
+                finally:
+                    con.unregister("mention_arrays")
+        return len(rows)
+
+    # -- classification -------------------------------------------------------------
+
+    def pending_classification(
+        self, model_version: str, extractor_version: str
+    ) -> list[tuple[PostingText, Extraction, str]]:
+        """Extracted current postings not yet scored by this model version."""
+        rows = self.query(
+            """SELECT p.posting_id, p.title, v.description_text, p.language, p.company,
+                      p.content_hash, e.language, e.status, e.reason
+               FROM postings p
+               JOIN posting_versions v
+                 ON v.posting_id = p.posting_id AND v.content_hash = p.content_hash
+               JOIN extractions e
+                 ON e.posting_id = p.posting_id AND e.content_hash = p.content_hash
+                AND e.extractor_version = ?
+               WHERE NOT EXISTS (SELECT 1 FROM classifications c
+                                 WHERE c.posting_id = p.posting_id
+                                   AND c.content_hash = p.content_hash
+                                   AND c.model_version = ?)
+               ORDER BY p.posting_id""",
+            [extractor_version, model_version],
+        )
+        if not rows:
+            return []
+        mentions: dict[str, list[Mention]] = {}
+        for m in self.query(
+            """SELECT s.posting_id, s.kind, s.ref_id, s.family, s.field, s.start_char, s.end_char,
+                      s.matched_text, s.sentence, s.value
+               FROM skill_mentions s JOIN postings p
+                 ON p.posting_id = s.posting_id AND p.content_hash = s.content_hash
+               WHERE s.extractor_version = ?
+               ORDER BY s.posting_id, s.mention_index""",
+            [extractor_version],
+        ):
+            mentions.setdefault(m[0], []).append(
+                Mention(kind=m[1], ref_id=m[2], family=m[3] or "", field=m[4], start=m[5],
+                        end=m[6], text=m[7], sentence=m[8] or "", value=m[9])
+            )
+        return [
+            (
+                PostingText(posting_id=r[0], title=r[1], description=r[2], language=r[3], company=r[4]),
+                Extraction(posting_id=r[0], language=r[6] or "", status=r[7], reason=r[8],
+                           mentions=tuple(mentions.get(r[0], ()))),
+                r[5],
+            )
+            for r in rows
+        ]
+
+    def register_model(
+        self,
+        model_version: str,
+        *,
+        artifact_path: str,
+        created_at: datetime,
+        training_data_hash: str | None,
+        sklearn_version: str | None,
+        metrics: dict[str, Any],
+        metadata: dict[str, Any],
+        activate: bool,
+    ) -> None:
+        """Record a model version; when ``activate``, it becomes the only active one."""
+        with self.transaction() as con:
+            if activate:
+                con.execute("UPDATE model_versions SET is_active = FALSE WHERE is_active")
+            con.execute(
+                """INSERT INTO model_versions VALUES (?, ?, now(), ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (model_version) DO UPDATE SET
+                     artifact_path = excluded.artifact_path,
+                     is_active = excluded.is_active OR model_versions.is_active""",
+                [model_version, created_at, artifact_path, training_data_hash, sklearn_version,
+                 json.dumps(metrics, sort_keys=True), json.dumps(metadata, sort_keys=True),
+                 activate],
+            )
+
+    def store_predictions(
+        self,
+        predictions: Sequence[tuple[Prediction, str]],
+        model_version: str,
+        codes: dict[str, dict[str, str | None]],
+        now: datetime,
+    ) -> int:
+        """Store classifier outputs (with the content hash they scored) in one transaction."""
+        with self.transaction() as con:
+            for prediction, content_hash in predictions:
+                probs = prediction.probabilities
+                code = codes.get(prediction.label, {})
+                con.execute(
+                    """INSERT INTO classifications VALUES
+                         (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT DO NOTHING""",
+                    [
+                        prediction.posting_id, content_hash, model_version, now, prediction.label,
+                        probs["community_manager"], probs["social_media_manager"],
+                        probs["social_media_strategist"], probs["other"],
+                        max(probs.values()), prediction.low_confidence, prediction.title_label,
+                        prediction.title_mismatch,
+                        json.dumps([
+                            {"criterion": c.ref_id, "role": c.role,
+                             "contribution": round(c.contribution, 4),
+                             "evidence": list(c.evidence)}
+                            for c in prediction.top_criteria
+                        ], ensure_ascii=False),
+                        code.get("esco_uri"), code.get("isco_code"), code.get("rome_code"),
+                        code.get("onet_code"),
+                    ],
+                )
+        return len(predictions)
+
+    # -- publishing -------------------------------------------------------------------
+
+    def publish(self, destination: Path) -> Path:
+        """Write a complete copy for analysts next to ``destination`` and swap it in atomically.
+
+        Readers that already have the old copy open keep reading it; new
+        readers see the new one; nobody ever sees a half-written file.
+        """
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        tmp = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
+        for leftover in (tmp, Path(f"{tmp}.wal")):
+            leftover.unlink(missing_ok=True)
+        self.con.execute("CHECKPOINT")
+        source_db = self.con.execute("SELECT current_database()").fetchone()
+        assert source_db is not None
+        self.con.execute(f"ATTACH '{tmp}' AS analyst_copy")
+        try:
+            self.con.execute(f'COPY FROM DATABASE "{source_db[0]}" TO analyst_copy')
+        finally:
+            self.con.execute("DETACH analyst_copy")
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, destination)
+        directory = os.open(destination.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+        return destination
+
+
+def open_warehouse(path: Path, *, retries: int = 5, backoff_s: float = 1.0) -> Warehouse:
+    """Open (creating or upgrading) the read-write warehouse."""
+    con = connect(path, retries=retries, backoff_s=backoff_s)
+    try:
+        apply_schema(con)
+    except BaseException:
+        con.close()
+        raise
+    return Warehouse(con, path)
