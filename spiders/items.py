@@ -87,7 +87,11 @@ class JobPosting(BaseModel):
     @property
     def content_hash(self) -> str:
         """Hash of what a reader sees; a change here makes a new posting version."""
-        content = self.model_dump(mode="json", exclude={"raw_hash", "source", "external_id"})
+        # Identity fields are left out: the demo board's port, a tracking
+        # parameter or a re-encoded payload must not count as a new version.
+        content = self.model_dump(
+            mode="json", exclude={"raw_hash", "source", "external_id", "canonical_url"}
+        )
         return sha256_text(json.dumps(content, sort_keys=True, ensure_ascii=False))
 
 
