@@ -296,7 +296,9 @@ class Warehouse:
                     json.dumps(stats, sort_keys=True, default=str),
                 ],
             )
-            con.execute("UPDATE sources SET last_crawled = ? WHERE source_id = ?", [finished_at, source_id])
+            con.execute(
+                "UPDATE sources SET last_crawled = ? WHERE source_id = ?", [finished_at, source_id]
+            )
 
     def crawl_state(self, run_id: str, source_id: str) -> tuple[str, bool] | None:
         """(status, loaded) of one source's crawl in one run, or None if not recorded."""
@@ -517,7 +519,12 @@ class Warehouse:
             [extractor_version],
         )
         return [
-            (PostingText(posting_id=r[0], title=r[1], description=r[2], language=r[3], company=r[4]), r[5])
+            (
+                PostingText(
+                    posting_id=r[0], title=r[1], description=r[2], language=r[3], company=r[4]
+                ),
+                r[5],
+            )
             for r in rows
         ]
 
@@ -532,8 +539,21 @@ class Warehouse:
         for extraction, content_hash in results:
             for index, m in enumerate(extraction.mentions):
                 rows.append(
-                    [extraction.posting_id, content_hash, extractor_version, index, m.kind,
-                     m.ref_id, m.family, m.field, m.start, m.end, m.text, m.sentence, m.value]
+                    [
+                        extraction.posting_id,
+                        content_hash,
+                        extractor_version,
+                        index,
+                        m.kind,
+                        m.ref_id,
+                        m.family,
+                        m.field,
+                        m.start,
+                        m.end,
+                        m.text,
+                        m.sentence,
+                        m.value,
+                    ]
                 )
         with self.transaction() as con:
             for extraction, content_hash in results:
@@ -548,17 +568,38 @@ class Warehouse:
                        ON CONFLICT DO UPDATE SET extracted_at = excluded.extracted_at,
                          language = excluded.language, status = excluded.status,
                          reason = excluded.reason, mention_count = excluded.mention_count""",
-                    [*key, now, extraction.language, extraction.status, extraction.reason,
-                     len(extraction.mentions)],
+                    [
+                        *key,
+                        now,
+                        extraction.language,
+                        extraction.status,
+                        extraction.reason,
+                        len(extraction.mentions),
+                    ],
                 )
             if rows:
                 columns = list(zip(*rows, strict=True))
-                names = ["posting_id", "content_hash", "extractor_version", "mention_index",
-                         "kind", "ref_id", "family", "field", "start_char", "end_char",
-                         "matched_text", "sentence", "value"]
+                names = [
+                    "posting_id",
+                    "content_hash",
+                    "extractor_version",
+                    "mention_index",
+                    "kind",
+                    "ref_id",
+                    "family",
+                    "field",
+                    "start_char",
+                    "end_char",
+                    "matched_text",
+                    "sentence",
+                    "value",
+                ]
                 con.register(
                     "mention_arrays",
-                    {n: np.array(list(c), dtype=object) for n, c in zip(names, columns, strict=True)},
+                    {
+                        n: np.array(list(c), dtype=object)
+                        for n, c in zip(names, columns, strict=True)
+                    },
                 )
                 try:
                     con.execute(
@@ -608,14 +649,30 @@ class Warehouse:
             [extractor_version],
         ):
             mentions.setdefault(m[0], []).append(
-                Mention(kind=m[1], ref_id=m[2], family=m[3] or "", field=m[4], start=m[5],
-                        end=m[6], text=m[7], sentence=m[8] or "", value=m[9])
+                Mention(
+                    kind=m[1],
+                    ref_id=m[2],
+                    family=m[3] or "",
+                    field=m[4],
+                    start=m[5],
+                    end=m[6],
+                    text=m[7],
+                    sentence=m[8] or "",
+                    value=m[9],
+                )
             )
         return [
             (
-                PostingText(posting_id=r[0], title=r[1], description=r[2], language=r[3], company=r[4]),
-                Extraction(posting_id=r[0], language=r[6] or "", status=r[7], reason=r[8],
-                           mentions=tuple(mentions.get(r[0], ()))),
+                PostingText(
+                    posting_id=r[0], title=r[1], description=r[2], language=r[3], company=r[4]
+                ),
+                Extraction(
+                    posting_id=r[0],
+                    language=r[6] or "",
+                    status=r[7],
+                    reason=r[8],
+                    mentions=tuple(mentions.get(r[0], ())),
+                ),
                 r[5],
             )
             for r in rows
@@ -642,10 +699,75 @@ class Warehouse:
                    ON CONFLICT (model_version) DO UPDATE SET
                      artifact_path = excluded.artifact_path,
                      is_active = excluded.is_active OR model_versions.is_active""",
-                [model_version, created_at, artifact_path, training_data_hash, sklearn_version,
-                 json.dumps(metrics, sort_keys=True), json.dumps(metadata, sort_keys=True),
-                 activate],
+                [
+                    model_version,
+                    created_at,
+                    artifact_path,
+                    training_data_hash,
+                    sklearn_version,
+                    json.dumps(metrics, sort_keys=True),
+                    json.dumps(metadata, sort_keys=True),
+                    activate,
+                ],
             )
+
+    def active_model(self) -> tuple[str, str] | None:
+        """(model_version, artifact_path) of the active registered model, if any."""
+        rows = self.query(
+            "SELECT model_version, artifact_path FROM model_versions WHERE is_active "
+            "ORDER BY registered_at DESC LIMIT 1"
+        )
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def model_metrics(self, model_version: str) -> dict[str, Any] | None:
+        """Stored evaluation metrics of a registered model version."""
+        rows = self.query(
+            "SELECT metrics FROM model_versions WHERE model_version = ?", [model_version]
+        )
+        return json.loads(rows[0][0]) if rows and rows[0][0] else None
+
+    def record_label(
+        self,
+        posting_id: str,
+        label: str,
+        *,
+        labelled_by: str | None,
+        note: str | None,
+        now: datetime,
+    ) -> str:
+        """Record a person's label for a posting; returns the label id."""
+        if not self.query("SELECT 1 FROM postings WHERE posting_id = ?", [posting_id]):
+            raise KeyError(f"no posting with id {posting_id!r}")
+        label_id = f"{posting_id}:{now.strftime('%Y%m%dT%H%M%S%f')}"
+        self.con.execute(
+            "INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?)",
+            [label_id, posting_id, label, labelled_by, now, note],
+        )
+        return label_id
+
+    def labelled_postings(self) -> list[tuple[PostingText, str]]:
+        """Postings people labelled, with their most recent label, as the text was then current."""
+        rows = self.query(
+            """SELECT p.posting_id, p.title, v.description_text, p.language, p.company, l.label
+               FROM (SELECT posting_id, label,
+                            row_number() OVER (PARTITION BY posting_id
+                                               ORDER BY labelled_at DESC) AS rn
+                     FROM labels) l
+               JOIN postings p ON p.posting_id = l.posting_id
+               JOIN posting_versions v
+                 ON v.posting_id = p.posting_id AND v.content_hash = p.content_hash
+               WHERE l.rn = 1
+               ORDER BY p.posting_id"""
+        )
+        return [
+            (
+                PostingText(
+                    posting_id=r[0], title=r[1], description=r[2], language=r[3], company=r[4]
+                ),
+                r[5],
+            )
+            for r in rows
+        ]
 
     def store_predictions(
         self,
@@ -664,18 +786,34 @@ class Warehouse:
                          (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                        ON CONFLICT DO NOTHING""",
                     [
-                        prediction.posting_id, content_hash, model_version, now, prediction.label,
-                        probs["community_manager"], probs["social_media_manager"],
-                        probs["social_media_strategist"], probs["other"],
-                        max(probs.values()), prediction.low_confidence, prediction.title_label,
+                        prediction.posting_id,
+                        content_hash,
+                        model_version,
+                        now,
+                        prediction.label,
+                        probs["community_manager"],
+                        probs["social_media_manager"],
+                        probs["social_media_strategist"],
+                        probs["other"],
+                        max(probs.values()),
+                        prediction.low_confidence,
+                        prediction.title_label,
                         prediction.title_mismatch,
-                        json.dumps([
-                            {"criterion": c.ref_id, "role": c.role,
-                             "contribution": round(c.contribution, 4),
-                             "evidence": list(c.evidence)}
-                            for c in prediction.top_criteria
-                        ], ensure_ascii=False),
-                        code.get("esco_uri"), code.get("isco_code"), code.get("rome_code"),
+                        json.dumps(
+                            [
+                                {
+                                    "criterion": c.ref_id,
+                                    "role": c.role,
+                                    "contribution": round(c.contribution, 4),
+                                    "evidence": list(c.evidence),
+                                }
+                                for c in prediction.top_criteria
+                            ],
+                            ensure_ascii=False,
+                        ),
+                        code.get("esco_uri"),
+                        code.get("isco_code"),
+                        code.get("rome_code"),
                         code.get("onet_code"),
                     ],
                 )

@@ -27,15 +27,34 @@ def store(tmp_path: Path) -> wh.Warehouse:
 
 def _crawl(store: wh.Warehouse, run_id: str, source: str = "test") -> None:
     store.register_source(source, "jsonld", {})
-    store.record_crawl(run_id, source, started_at=T0, finished_at=T0, status="complete",
-                       finish_reason="finished", items_scraped=0, errors=0, stats={})
+    store.record_crawl(
+        run_id,
+        source,
+        started_at=T0,
+        finished_at=T0,
+        status="complete",
+        finish_reason="finished",
+        items_scraped=0,
+        errors=0,
+        stats={},
+    )
 
 
 def test_schema_is_versioned(store: wh.Warehouse) -> None:
     assert store.query("SELECT max(version) FROM schema_version") == [(wh.SCHEMA_VERSION,)]
     tables = {r[0] for r in store.query("SELECT table_name FROM information_schema.tables")}
-    for name in ("sources", "crawl_runs", "postings", "posting_versions", "skill_mentions",
-                 "classifications", "model_versions", "quarantine", "labels", "extractions"):
+    for name in (
+        "sources",
+        "crawl_runs",
+        "postings",
+        "posting_versions",
+        "skill_mentions",
+        "classifications",
+        "model_versions",
+        "quarantine",
+        "labels",
+        "extractions",
+    ):
         assert name in tables
 
 
@@ -60,15 +79,18 @@ def test_migration_upgrades_without_losing_rows(tmp_path: Path) -> None:
 
 def test_new_unchanged_updated_removed(store: wh.Warehouse) -> None:
     _crawl(store, "r1")
-    first = store.load_batch("r1", "test", [make_posting("a"), make_posting("b")], [],
-                             complete=True, now=T0)
+    first = store.load_batch(
+        "r1", "test", [make_posting("a"), make_posting("b")], [], complete=True, now=T0
+    )
     assert (first.new, first.updated, first.unchanged, first.removed) == (2, 0, 0, 0)
     _crawl(store, "r2")
     changed = make_posting("a", text="Définir la stratégie social media et les KPI.")
     second = store.load_batch("r2", "test", [changed], [], complete=True, now=T1)
     assert (second.new, second.updated, second.unchanged, second.removed) == (0, 1, 0, 1)
-    rows = store.query("SELECT posting_id, version_count, removed_at IS NOT NULL, last_seen "
-                       "FROM postings ORDER BY external_id")
+    rows = store.query(
+        "SELECT posting_id, version_count, removed_at IS NOT NULL, last_seen "
+        "FROM postings ORDER BY external_id"
+    )
     assert [(r[1], r[2]) for r in rows] == [(2, False), (1, True)]
     assert rows[0][3] == T1
     assert store.query("SELECT count(*) FROM posting_versions") == [(3,)]
@@ -76,7 +98,9 @@ def test_new_unchanged_updated_removed(store: wh.Warehouse) -> None:
 
 def test_partial_crawl_removes_nothing(store: wh.Warehouse) -> None:
     _crawl(store, "r1")
-    store.load_batch("r1", "test", [make_posting("a"), make_posting("b")], [], complete=True, now=T0)
+    store.load_batch(
+        "r1", "test", [make_posting("a"), make_posting("b")], [], complete=True, now=T0
+    )
     _crawl(store, "r2")
     counts = store.load_batch("r2", "test", [make_posting("a")], [], complete=False, now=T1)
     assert counts.removed == 0
@@ -86,7 +110,9 @@ def test_partial_crawl_removes_nothing(store: wh.Warehouse) -> None:
 def test_same_batch_twice_is_idempotent(store: wh.Warehouse) -> None:
     _crawl(store, "r1")
     batch = [make_posting("a"), make_posting("b")]
-    quarantined = [QuarantineRecord(source="test", url="https://x/1", reason="bad", raw_payload="{")]
+    quarantined = [
+        QuarantineRecord(source="test", url="https://x/1", reason="bad", raw_payload="{")
+    ]
     store.load_batch("r1", "test", batch, quarantined, complete=True, now=T0)
     snapshot = store.query("SELECT * FROM postings ORDER BY 1")
     again = store.load_batch("r1", "test", batch, quarantined, complete=True, now=T1)
@@ -105,25 +131,35 @@ def test_duplicate_key_in_batch_resolves_deterministically(store: wh.Warehouse) 
 
 
 def test_quarantine_counts_runs_not_reloads(store: wh.Warehouse) -> None:
-    bad = QuarantineRecord(source="test", url="https://x/1", reason="truncated JSON-LD",
-                           raw_payload='{"@type": "JobPosting"')
+    bad = QuarantineRecord(
+        source="test",
+        url="https://x/1",
+        reason="truncated JSON-LD",
+        raw_payload='{"@type": "JobPosting"',
+    )
     for run in ("r1", "r2"):
         _crawl(store, run)
         store.load_batch(run, "test", [], [bad], complete=False, now=T0)
     assert store.query("SELECT occurrences, reason FROM quarantine") == [(2, "truncated JSON-LD")]
 
 
-def test_publish_makes_a_readable_copy_while_writer_is_open(store: wh.Warehouse,
-                                                            tmp_path: Path) -> None:
+def test_publish_makes_a_readable_copy_while_writer_is_open(
+    store: wh.Warehouse, tmp_path: Path
+) -> None:
     _crawl(store, "r1")
     store.load_batch("r1", "test", [make_posting("a")], [], complete=True, now=T0)
     analyst = store.publish(tmp_path / "analyst.duckdb")
     # another process can open the analyst copy while this one holds the warehouse
     out = subprocess.run(
-        [sys.executable, "-c",
-         f"import duckdb; print(duckdb.connect({str(analyst)!r}, read_only=True)"
-         ".execute('select count(*) from postings').fetchone()[0])"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb; print(duckdb.connect({str(analyst)!r}, read_only=True)"
+            ".execute('select count(*) from postings').fetchone()[0])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert out.stdout.strip() == "1"
 
@@ -131,10 +167,14 @@ def test_publish_makes_a_readable_copy_while_writer_is_open(store: wh.Warehouse,
 def test_locked_warehouse_gives_bounded_retries_and_names_holder(tmp_path: Path) -> None:
     path = tmp_path / "locked.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('ready', flush=True); "
-         "time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('ready', flush=True); "
+            "time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
