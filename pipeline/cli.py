@@ -6,7 +6,7 @@ import typer
 
 app = typer.Typer(
     name="rolescope",
-    help="Find public job ads for social-media roles, read them, and say which role each describes.",
+    help="Find job ads for social-media roles, read them, and say which role each describes.",
     no_args_is_help=True,
     add_completion=False,
 )
