@@ -108,7 +108,9 @@ class QuarantineRecord(BaseModel):
     @property
     def quarantine_key(self) -> str:
         """Same bad input seen again maps to the same row."""
-        return sha256_text(f"{self.source}\x1f{self.url}\x1f{self.reason}\x1f{self.raw_payload}")[:20]
+        return sha256_text(f"{self.source}\x1f{self.url}\x1f{self.reason}\x1f{self.raw_payload}")[
+            :20
+        ]
 
 
 def to_staged_line(record: JobPosting | QuarantineRecord) -> str:
