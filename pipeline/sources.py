@@ -6,6 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
+
+from spiders.sources import parse_source
 
 DEMO_TYPE = "demo"
 
@@ -29,6 +32,13 @@ def read_sources(path: Path, only: str | None = None) -> list[dict[str, Any]]:
     for entry in entries:
         if not isinstance(entry, dict) or not entry.get("name") or not entry.get("type"):
             raise SourcesFileError(f"{path}: every source needs a `name` and a `type`: {entry!r}")
+        if entry["type"] != DEMO_TYPE:
+            try:
+                parse_source(entry)
+            except ValidationError as exc:
+                raise SourcesFileError(
+                    f"{path}: source {entry['name']!r} is invalid:\n{exc}"
+                ) from exc
         if entry["name"] in names:
             raise SourcesFileError(f"{path}: source name {entry['name']!r} appears twice")
         names.add(entry["name"])

@@ -41,7 +41,7 @@ def test_bundled_default_is_the_demo_board() -> None:
     [
         ("sources: []", "non-empty"),
         ("sources:\n  - name: a\n", "name"),
-        ("sources:\n  - {name: a, type: feed}\n  - {name: a, type: feed}\n", "twice"),
+        ("sources:\n  - {name: a, type: feed, url: "https://x.example/a.rss"}\n  - {name: a, type: feed, url: "https://x.example/a.rss"}\n", "twice"),
         ("sources: [unclosed", "not valid YAML"),
     ],
 )
@@ -51,7 +51,7 @@ def test_malformed_sources_file_gets_a_clear_error(tmp_path: Path, text: str, me
 
 
 def test_only_one_source(tmp_path: Path) -> None:
-    path = _write(tmp_path, "sources:\n  - {name: a, type: feed}\n  - {name: b, type: feed}\n")
+    path = _write(tmp_path, "sources:\n  - {name: a, type: feed, url: "https://x.example/a.rss"}\n  - {name: b, type: feed, url: "https://x.example/b.rss"}\n")
     assert [e["name"] for e in read_sources(path, only="b")] == ["b"]
     with pytest.raises(SourcesFileError, match="no source named 'c'"):
         read_sources(path, only="c")
@@ -103,3 +103,9 @@ def test_lock_is_released_when_the_holder_is_killed(tmp_path: Path) -> None:
     holder.wait()
     with exclusive_run(lock, "after-kill"):
         pass
+
+
+def test_invalid_spider_source_is_reported_with_its_name(tmp_path: Path) -> None:
+    path = _write(tmp_path, "sources:\n  - {name: gh, type: greenhouse}\n")
+    with pytest.raises(SourcesFileError, match="source 'gh' is invalid"):
+        read_sources(path)
