@@ -41,7 +41,10 @@ def test_bundled_default_is_the_demo_board() -> None:
     [
         ("sources: []", "non-empty"),
         ("sources:\n  - name: a\n", "name"),
-        ("sources:\n  - {name: a, type: feed, url: "https://x.example/a.rss"}\n  - {name: a, type: feed, url: "https://x.example/a.rss"}\n", "twice"),
+        (
+            "sources:\n  - {name: a, type: feed, url: https://x.example/a.rss}\n  - {name: a, type: feed, url: https://x.example/a.rss}\n",
+            "twice",
+        ),
         ("sources: [unclosed", "not valid YAML"),
     ],
 )
@@ -51,7 +54,10 @@ def test_malformed_sources_file_gets_a_clear_error(tmp_path: Path, text: str, me
 
 
 def test_only_one_source(tmp_path: Path) -> None:
-    path = _write(tmp_path, "sources:\n  - {name: a, type: feed, url: "https://x.example/a.rss"}\n  - {name: b, type: feed, url: "https://x.example/b.rss"}\n")
+    path = _write(
+        tmp_path,
+        "sources:\n  - {name: a, type: feed, url: https://x.example/a.rss}\n  - {name: b, type: feed, url: https://x.example/b.rss}\n",
+    )
     assert [e["name"] for e in read_sources(path, only="b")] == ["b"]
     with pytest.raises(SourcesFileError, match="no source named 'c'"):
         read_sources(path, only="c")
