@@ -33,12 +33,9 @@ class StructuredDataSpider(RolescopeSpider):
         super().__init__(source, **kwargs)
         hosts = {urlparse(u).hostname for u in [*source.sitemap_urls, *source.start_urls]}
         self.allowed_domains = list(source.allowed_domains or sorted(h for h in hosts if h))
-        self.links = LinkExtractor(
-            allow=source.link_allow,
-            deny=source.link_deny,
-            allow_domains=self.allowed_domains,
-            unique=True,
-        )
+        # Off-site links are left to Scrapy's OffsiteMiddleware, which (unlike
+        # LinkExtractor's allow_domains) matches hosts regardless of the port.
+        self.links = LinkExtractor(allow=source.link_allow, deny=source.link_deny, unique=True)
 
     async def start(self) -> AsyncIterator[Request]:
         """Sitemaps first, then start URLs."""
