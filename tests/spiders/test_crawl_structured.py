@@ -119,9 +119,9 @@ def test_jsonld_array_two_postings_escaped_html_relative_url(
     crawl, server = site_crawl
     titles = crawl.by_title()
     smm, pr = titles["Social Media Manager"], titles["Public Relations Officer"]
-    assert (
-        smm.description_text
-        == "Own our social channels end to end.\n\n- Set the social strategy\n- Lead two content creators"
+    assert smm.description_text == (
+        "Own our social channels end to end.\n\n"
+        "- Set the social strategy\n- Lead two content creators"
     )
     assert smm.location.country == "GB" and smm.employment_type == "FULL_TIME, CONTRACTOR"
     assert smm.salary is not None and smm.salary.min == smm.salary.max == 42000
