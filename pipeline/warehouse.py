@@ -112,6 +112,9 @@ def apply_schema(
                     con.execute(path.read_text(encoding="utf-8"))
                     _record_version(con, number, f"migration {path.name}")
         con.execute(schema_file.read_text(encoding="utf-8"))
+        # analyst views, in file-name order (later files build on earlier ones)
+        for view_file in sorted((SQL_DIR / "views").glob("*.sql")):
+            con.execute(view_file.read_text(encoding="utf-8"))
         if current is None:
             _record_version(con, target_version, "initial schema")
         con.commit()
