@@ -23,6 +23,7 @@ import duckdb
 import numpy as np
 
 from models.types import Extraction, Mention, PostingText, Prediction
+from pipeline.analyst.search import build_search_index
 from spiders.items import JobPosting, QuarantineRecord
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -840,6 +841,7 @@ class Warehouse:
         self.con.execute(f"ATTACH '{tmp}' AS analyst_copy")
         try:
             self.con.execute(f'COPY FROM DATABASE "{source_db[0]}" TO analyst_copy')
+            build_search_index(self.con, "analyst_copy")
         finally:
             self.con.execute("DETACH analyst_copy")
         with open(tmp, "rb") as handle:

@@ -1,0 +1,97 @@
+-- Full-text search, part 2: the BM25 index over every posting's current title and
+-- description, and the search_postings table macro. Runs after search_schema.sql and after
+-- the stopwords are loaded, with the analyst copy as the default database.
+CREATE OR REPLACE TABLE search.terms AS
+WITH
+current_texts AS (
+    SELECT p.posting_id, p.title || ' ' || v.description_text AS body
+    FROM postings AS p
+    JOIN posting_versions AS v
+        ON v.posting_id = p.posting_id AND v.content_hash = p.content_hash
+),
+
+tokens AS (
+    SELECT posting_id, unnest(search_tokens(body)) AS term
+    FROM current_texts
+),
+
+kept AS (
+    SELECT posting_id, term
+    FROM tokens
+    WHERE term NOT IN (SELECT word FROM search.stopwords)
+),
+
+final AS (
+    SELECT term, posting_id, CAST(count(*) AS INTEGER) AS tf
+    FROM kept
+    GROUP BY term, posting_id
+)
+
+-- sorted by term so a lookup reads only the row groups that hold the query's terms
+SELECT * FROM final ORDER BY term, posting_id;
+
+CREATE OR REPLACE TABLE search.documents AS
+SELECT posting_id, CAST(sum(tf) AS INTEGER) AS doc_length
+FROM search.terms
+GROUP BY posting_id
+ORDER BY posting_id;
+
+-- search_postings('stratégie de marque'): postings ranked by BM25 (k1 1.2, b 0.75, as in
+-- DuckDB's fts), best first. match_all := true keeps only postings holding every term.
+CREATE OR REPLACE MACRO search_postings(query_text, match_all := false, k1 := 1.2, b := 0.75)
+AS TABLE
+WITH
+query_terms AS (
+    SELECT DISTINCT unnest(search_tokens(query_text)) AS term
+),
+
+kept_terms AS (
+    SELECT term FROM query_terms WHERE term NOT IN (SELECT word FROM search.stopwords)
+),
+
+corpus AS (
+    SELECT count(*) AS n_docs, avg(doc_length) AS avg_length FROM search.documents
+),
+
+matches AS (
+    SELECT t.term, t.posting_id, t.tf
+    FROM search.terms AS t
+    WHERE t.term IN (SELECT term FROM kept_terms)
+),
+
+term_frequencies AS (
+    SELECT term, count(*) AS df FROM matches GROUP BY term
+),
+
+scored AS (
+    SELECT
+        m.posting_id,
+        count(*) AS matched_terms,
+        sum(
+            ln(1 + (c.n_docs - f.df + 0.5) / (f.df + 0.5))
+            * m.tf * (k1 + 1)
+            / (m.tf + k1 * (1 - b + b * d.doc_length / c.avg_length))
+        ) AS score
+    FROM matches AS m
+    JOIN term_frequencies AS f ON f.term = m.term
+    JOIN search.documents AS d ON d.posting_id = m.posting_id
+    CROSS JOIN corpus AS c
+    GROUP BY m.posting_id
+),
+
+final AS (
+    SELECT
+        s.posting_id,
+        p.title,
+        p.company,
+        p.country,
+        p.label,
+        p.is_open,
+        s.matched_terms,
+        s.score
+    FROM scored AS s
+    JOIN labelled_postings AS p ON p.posting_id = s.posting_id
+    WHERE NOT match_all OR s.matched_terms = (SELECT count(*) FROM kept_terms)
+)
+
+SELECT * FROM final ORDER BY score DESC, posting_id;

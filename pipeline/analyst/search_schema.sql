@@ -1,0 +1,26 @@
+-- Full-text search, part 1: the search schema, its stopword table and the tokenizer.
+-- Run by pipeline/analyst/search.py inside the analyst copy being published, with that
+-- copy as the default database. DuckDB's fts extension has no build for DuckDB 2.0 on the
+-- package index, so this is the same BM25 ranking written in plain SQL.
+CREATE SCHEMA IF NOT EXISTS search;
+
+CREATE OR REPLACE TABLE search.stopwords (word VARCHAR PRIMARY KEY);
+
+-- Text -> terms: lower case, accents and ligatures folded, split on anything that is not a
+-- letter or digit, terms of 2+ characters, a plural -s dropped from terms of 4+ characters
+-- (so "réseaux sociaux" and "Reseaux" meet, "managers" finds "manager").
+CREATE OR REPLACE MACRO search_tokens(txt) AS (
+    list_transform(
+        list_filter(
+            string_split_regex(
+                strip_accents(replace(replace(lower(coalesce(txt, '')), 'œ', 'oe'), 'æ', 'ae')),
+                '[^a-z0-9]+'
+            ),
+            lambda t: length(t) >= 2
+        ),
+        lambda t: CASE
+            WHEN length(t) > 3 AND t[-1:] = 's' AND t[-2:] <> 'ss' THEN left(t, length(t) - 1)
+            ELSE t
+        END
+    )
+);
