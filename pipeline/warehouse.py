@@ -472,14 +472,17 @@ class Warehouse:
 
     # -- deduplication ------------------------------------------------------------
 
-    def cluster_documents(self) -> list[tuple[str, str | None, str, str | None, str]]:
-        """(posting_id, cluster_id, title, company, text) of every current posting version."""
-        return self.query(
-            """SELECT p.posting_id, p.cluster_id, p.title, p.company, v.description_text
+    def cluster_documents(self) -> list[dict[str, Any]]:
+        """Every posting's current text with its cluster id (None when not yet clustered)."""
+        rows = self.query(
+            """SELECT p.posting_id, p.cluster_id, p.title, p.company, v.description_text,
+                      concat_ws(', ', p.city, p.region, p.country)
                FROM postings p JOIN posting_versions v
                  ON v.posting_id = p.posting_id AND v.content_hash = p.content_hash
                ORDER BY p.posting_id"""
         )
+        keys = ("posting_id", "cluster_id", "title", "company", "text", "location")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def set_clusters(self, clusters: dict[str, str]) -> int:
         """Store duplicate-cluster ids; returns how many postings changed cluster."""
