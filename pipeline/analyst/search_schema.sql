@@ -8,7 +8,7 @@ CREATE OR REPLACE TABLE search.stopwords (word VARCHAR PRIMARY KEY);
 
 -- Text -> terms: lower case, accents and ligatures folded, split on anything that is not a
 -- letter or digit, terms of 2+ characters, a plural -s dropped from terms of 4+ characters
--- (so "réseaux sociaux" and "Reseaux" meet, "managers" finds "manager").
+-- and the -x of a French -eaux plural (so "Réseaux" finds "réseau", "managers" "manager").
 CREATE OR REPLACE MACRO search_tokens(txt) AS (
     list_transform(
         list_filter(
@@ -19,6 +19,7 @@ CREATE OR REPLACE MACRO search_tokens(txt) AS (
             lambda t: length(t) >= 2
         ),
         lambda t: CASE
+            WHEN length(t) > 4 AND t[-4:] = 'eaux' THEN left(t, length(t) - 1)
             WHEN length(t) > 3 AND t[-1:] = 's' AND t[-2:] <> 'ss' THEN left(t, length(t) - 1)
             ELSE t
         END
