@@ -40,9 +40,9 @@ def _terms(text: str) -> list[str]:
     for token in re.split(r"[^a-z0-9]+", folded):
         if len(token) < 2:
             continue
-        if len(token) > 4 and token.endswith("eaux"):
-            token = token[:-1]
-        elif len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
+        plural_x = len(token) > 4 and token.endswith("eaux")
+        plural_s = len(token) > 3 and token.endswith("s") and not token.endswith("ss")
+        if plural_x or plural_s:
             token = token[:-1]
         out.append(token)
     return out
