@@ -1,0 +1,406 @@
+"""Near-duplicate clustering of job postings across sources and runs (pure: no database, no I/O).
+
+``assign_clusters(existing, new)`` gives every new posting a cluster id: the
+id of the existing cluster it duplicates, else a fresh one (the posting's own
+id, or the smallest id of a group of new postings that duplicate each other).
+
+How a pair is judged:
+
+* exact: the same posting id, or the same normalised title + company + text;
+* near: candidates come from MinHash-LSH over word shingles of the text (and
+  from a block of identical normalised titles at the same company), so the
+  work grows with the number of candidates, not with n²;
+* each candidate pair is then verified: the titles must agree (token
+  containment, ignoring gender markers such as "H/F"), the companies and
+  locations must not contradict each other, and one text's shingles must be
+  mostly contained in the other's. Containment, rather than cosine or
+  Jaccard, lets a board copy that trims or adds boilerplate still match, and
+  the title gate keeps apart two roles written on the same company template.
+  Digits are folded, so a repost with a new date or reference still matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+Doc = Mapping[str, Any]
+
+_GENDER = re.compile(
+    r"\(\s*[hfmwdx]\s*(?:/\s*[hfmwdx]\s*){1,2}\)|\b[hfmwdx]\s*/\s*[hfmwdx](?:\s*/\s*[hfmwdx])?\b"
+)
+_FEMININE = re.compile(r"\((?:e|es|ne|se|ice|trice)\)")
+_TOKEN = re.compile(r"[a-z0-9]+")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_DIGITS = re.compile(r"\d+")
+_TITLE_STOPWORDS = frozenset(
+    [
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "l",
+        "d",
+        "un",
+        "une",
+        "en",
+        "et",
+        "ou",
+        "a",
+        "au",
+        "aux",
+        "pour",
+        "sur",
+        "avec",
+        "dans",
+        "the",
+        "of",
+        "and",
+        "or",
+        "for",
+        "to",
+        "in",
+        "at",
+        "an",
+        "with",
+        "on",
+    ]
+)
+_COMPANY_STOPWORDS = frozenset(
+    [
+        "sa",
+        "sas",
+        "sasu",
+        "sarl",
+        "eurl",
+        "sci",
+        "scop",
+        "group",
+        "groupe",
+        "gmbh",
+        "ag",
+        "ltd",
+        "limited",
+        "inc",
+        "llc",
+        "plc",
+        "bv",
+        "nv",
+        "co",
+        "company",
+        "corp",
+        "corporation",
+        "the",
+        "le",
+        "la",
+        "les",
+        "et",
+        "and",
+        "de",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """Thresholds and sketch sizes (defaults tuned on tests/fixtures/dedup)."""
+
+    shingle_words: int = 4
+    bands: int = 20
+    rows: int = 4
+    text_containment: float = 0.8
+    title_containment: float = 0.75
+    min_shingles: int = 8
+    max_bucket: int = 500
+    seed: int = 20240501
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (NFKD, combining marks dropped)."""
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text or "")).lower()
+
+
+def text_tokens(text: str) -> list[str]:
+    """Word tokens of a description, digits folded to ``0`` (dates and references vary)."""
+    return _TOKEN.findall(_DIGITS.sub("0", fold(text)))
+
+
+def title_tokens(title: str) -> frozenset[str]:
+    """Content words of a title, without gender markers, feminine endings or stopwords."""
+    folded = _FEMININE.sub("", _GENDER.sub(" ", fold(title)))
+    return frozenset(t for t in _TOKEN.findall(folded) if len(t) > 1 and t not in _TITLE_STOPWORDS)
+
+
+def company_tokens(company: str | None) -> frozenset[str]:
+    """Distinctive words of a company name (legal forms dropped)."""
+    return frozenset(
+        t for t in _TOKEN.findall(fold(company or "")) if t not in _COMPANY_STOPWORDS and len(t) > 1
+    )
+
+
+def content_key(title: frozenset[str], company: frozenset[str], tokens: Sequence[str]) -> str:
+    """Hash of the normalised title, company and text: equal keys are exact duplicates."""
+    parts = [" ".join(sorted(title)), " ".join(sorted(company)), " ".join(tokens)]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _token_ids(tokens: Sequence[str], vocab: dict[str, int]) -> np.ndarray:
+    ids = []
+    for token in tokens:
+        value = vocab.get(token)
+        if value is None:
+            value = vocab[token] = zlib.crc32(token.encode("utf-8"))
+        ids.append(value)
+    return np.asarray(ids, dtype=np.uint64)
+
+
+def shingle_hashes(tokens: Sequence[str], k: int, vocab: dict[str, int]) -> np.ndarray:
+    """Sorted unique 64-bit hashes of the word k-grams (the whole text when shorter than k)."""
+    ids = _token_ids(tokens, vocab)
+    if ids.size == 0:
+        return ids
+    if ids.size < k:
+        k = int(ids.size)
+    prime = np.uint64(1_000_003)
+    acc = np.zeros(ids.size - k + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i in range(k):
+            acc = acc * prime + ids[i : ids.size - k + 1 + i]
+    return np.unique(acc)
+
+
+@dataclass
+class _Prepared:
+    ident: str
+    cluster: str | None
+    title: frozenset[str]
+    company: frozenset[str]
+    location: frozenset[str]
+    key: str
+    shingles: np.ndarray
+    title_key: str
+
+
+class _Index:
+    """Sketches and candidate pairs for one ``assign_clusters`` call."""
+
+    def __init__(self, docs: list[_Prepared], n_existing: int, config: DedupConfig):
+        self.docs = docs
+        self.n_existing = n_existing
+        self.config = config
+        rng = np.random.default_rng(config.seed)
+        perms = config.bands * config.rows
+        self.mul = rng.integers(1, 2**63, size=perms, dtype=np.uint64) | np.uint64(1)
+        self.add = rng.integers(0, 2**63, size=perms, dtype=np.uint64)
+
+    @cached_property
+    def signatures(self) -> np.ndarray:
+        """MinHash signature per doc (multiply-shift hashing), computed in batches."""
+        perms = self.mul.size
+        out = np.full((len(self.docs), perms), np.iinfo(np.uint32).max, dtype=np.uint32)
+        batch: list[int] = []
+        size = 0
+        for i, doc in enumerate(self.docs):
+            if doc.shingles.size:
+                batch.append(i)
+                size += doc.shingles.size
+            if size >= 50_000 or (i == len(self.docs) - 1 and batch):
+                self._sign(batch, out)
+                batch, size = [], 0
+        return out
+
+    def _sign(self, batch: list[int], out: np.ndarray) -> None:
+        if not batch:
+            return
+        arrays = [self.docs[i].shingles for i in batch]
+        values = np.concatenate(arrays)
+        starts = np.cumsum([0] + [a.size for a in arrays[:-1]])
+        with np.errstate(over="ignore"):
+            hashed = (values[:, None] * self.mul[None, :] + self.add[None, :]) >> np.uint64(32)
+        out[batch] = np.minimum.reduceat(hashed.astype(np.uint32), starts, axis=0)
+
+    def candidate_pairs(self) -> set[tuple[int, int]]:
+        """Pairs (new doc, other doc) sharing an LSH bucket or a title+company block."""
+        pairs: set[tuple[int, int]] = set()
+        n = len(self.docs)
+        if n == 0:
+            return pairs
+        has_text = np.array([d.shingles.size > 0 for d in self.docs])
+        rows = self.config.rows
+        for band in range(self.config.bands):
+            chunk = np.ascontiguousarray(self.signatures[:, band * rows : (band + 1) * rows])
+            keys = chunk.view(np.dtype((np.void, chunk.dtype.itemsize * rows))).ravel()
+            order = np.argsort(keys, kind="stable")
+            sorted_keys = keys[order]
+            boundaries = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
+            starts = np.concatenate(([0], boundaries))
+            ends = np.concatenate((boundaries, [n]))
+            for g in np.flatnonzero(ends - starts > 1).tolist():
+                group = order[starts[g] : ends[g]]
+                self._add_group(group[has_text[group]], pairs)
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for i, doc in enumerate(self.docs):
+            if doc.title_key:
+                blocks[doc.title_key].append(i)
+        for members in blocks.values():
+            if len(members) > 1:
+                self._add_group(np.asarray(members), pairs)
+        return pairs
+
+    def _add_group(self, group: np.ndarray, pairs: set[tuple[int, int]]) -> None:
+        if group.size < 2:
+            return
+        new = group[group >= self.n_existing]
+        if new.size == 0:
+            return
+        limit = self.config.max_bucket
+        others = group if group.size <= limit else group[:limit]
+        for i in new.tolist():
+            for j in others.tolist():
+                if i != j and (j < self.n_existing or j < i):
+                    pairs.add((i, j))
+
+
+def _containment(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def similarity(a: _Prepared, b: _Prepared, config: DedupConfig) -> float:
+    """Duplicate score of a pair in [0, 1]; 0 when a gate (title, company, location) fails."""
+    if a.key == b.key:
+        return 1.0
+    if a.company and b.company and not (a.company & b.company):
+        return 0.0
+    if a.location and b.location and not (a.location & b.location):
+        return 0.0
+    if a.title and b.title and _containment(a.title, b.title) < config.title_containment:
+        return 0.0
+    smaller = min(a.shingles.size, b.shingles.size)
+    if smaller == 0:
+        return 0.0
+    if smaller < config.min_shingles and a.title != b.title:
+        return 0.0
+    shared = np.intersect1d(a.shingles, b.shingles, assume_unique=True).size
+    return shared / smaller
+
+
+def _prepare(doc: Doc, config: DedupConfig, vocab: dict[str, int]) -> _Prepared:
+    title = title_tokens(str(doc.get("title") or ""))
+    company = company_tokens(doc.get("company"))
+    tokens = text_tokens(str(doc.get("text") or ""))
+    return _Prepared(
+        ident=str(doc["posting_id"]),
+        cluster=str(doc["cluster_id"]) if doc.get("cluster_id") else None,
+        title=title,
+        company=company,
+        location=frozenset(_TOKEN.findall(fold(str(doc.get("location") or "")))),
+        key=content_key(title, company, tokens),
+        shingles=shingle_hashes(tokens, config.shingle_words, vocab),
+        title_key=" ".join(sorted(title)) + "\x1f" + " ".join(sorted(company)) if title else "",
+    )
+
+
+def duplicate_pairs(
+    existing: Iterable[Doc], new: Iterable[Doc], config: DedupConfig | None = None
+) -> list[tuple[str, str, float]]:
+    """(new posting id, other posting id, score) for every verified duplicate pair."""
+    config = config or DedupConfig()
+    vocab: dict[str, int] = {}
+    old = [_prepare(d, config, vocab) for d in existing]
+    fresh = [_prepare(d, config, vocab) for d in new]
+    index = _Index(old + fresh, len(old), config)
+    out = []
+    for i, j in sorted(index.candidate_pairs()):
+        score = similarity(index.docs[i], index.docs[j], config)
+        if score >= config.text_containment:
+            out.append((index.docs[i].ident, index.docs[j].ident, score))
+    return out
+
+
+def assign_clusters(
+    existing: Iterable[Doc], new: Iterable[Doc], config: DedupConfig | None = None
+) -> dict[str, str]:
+    """Cluster id for every new posting.
+
+    ``existing`` docs carry ``posting_id``, ``cluster_id``, ``title``,
+    ``company``, ``text`` (and optionally ``location``); ``new`` docs the same
+    without ``cluster_id``. A new posting that duplicates an existing one gets
+    that posting's cluster id (the best-scoring one when several match); new
+    postings that only duplicate each other share the smallest posting id
+    among them (or the existing cluster one of them reached); any other
+    posting gets its own id.
+    """
+    config = config or DedupConfig()
+    old_docs, new_docs = list(existing), list(new)
+    known = {str(d["posting_id"]): str(d["cluster_id"]) for d in old_docs}
+    pending = [d for d in new_docs if str(d["posting_id"]) not in known]
+    result = {
+        str(d["posting_id"]): known[str(d["posting_id"])]
+        for d in new_docs
+        if str(d["posting_id"]) in known
+    }
+    best: dict[str, tuple[float, str]] = {}
+    parent = {str(d["posting_id"]): str(d["posting_id"]) for d in pending}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for new_id, other_id, score in duplicate_pairs(old_docs, pending, config):
+        if other_id in known:
+            current = best.get(new_id)
+            candidate = (score, known[other_id])
+            if current is None or (candidate[0], _neg(candidate[1])) > (
+                current[0],
+                _neg(current[1]),
+            ):
+                best[new_id] = candidate
+        elif other_id in parent:
+            a, b = find(new_id), find(other_id)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for ident in parent:
+        groups[find(ident)].append(ident)
+    for members in groups.values():
+        reached = sorted((best[m] for m in members if m in best), key=lambda c: (-c[0], c[1]))
+        group_id = reached[0][1] if reached else min(members)
+        for member in members:
+            result[member] = best[member][1] if member in best else group_id
+    return result
+
+
+def _neg(cluster_id: str) -> tuple[int, ...]:
+    # Ties on score go to the smallest cluster id: compare on negated code points.
+    return tuple(-ord(c) for c in cluster_id)
+
+
+def tfidf_duplicate_pairs(
+    texts: Sequence[str], pairs: Sequence[tuple[int, int]], threshold: float = 0.75
+) -> list[bool]:
+    """JobFunnel's rule, the baseline to beat: TF-IDF cosine of the descriptions >= 0.75.
+
+    The vectorizer is fitted on all ``texts`` (JobFunnel fits on the current and
+    previous scrapes together) with English stop words and accents stripped.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    vectorizer = TfidfVectorizer(strip_accents="unicode", lowercase=True, stop_words="english")
+    matrix = vectorizer.fit_transform(texts)
+    return [bool(cosine_similarity(matrix[i], matrix[j])[0, 0] >= threshold) for i, j in pairs]
