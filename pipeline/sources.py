@@ -11,6 +11,8 @@ from pydantic import ValidationError
 from spiders.sources import parse_source
 
 DEMO_TYPE = "demo"
+# The demo board is our own process on loopback: throttling it only slows the demo.
+_LOCAL_SETTINGS = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
 
 
 class SourcesFileError(ValueError):
