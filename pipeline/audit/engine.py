@@ -50,17 +50,14 @@ class AuditContext:
 
 
 @lru_cache(maxsize=2)
-def _advice_rules(path: Path = RED_FLAGS_FILE) -> tuple[tuple[tuple[str, ...], str], ...]:
+def _advice(path: Path = RED_FLAGS_FILE) -> dict[str, str]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return tuple((tuple(item["match"]), str(item["advice"])) for item in data["advice"])
+    return {str(k): str(v) for k, v in data["advice"].items()}
 
 
 def advice_for(red_flag_id: str) -> str | None:
     """The advice key (``data/strings.yaml``) for a red flag id, if one is defined."""
-    for fragments, advice in _advice_rules():
-        if any(fragment in red_flag_id for fragment in fragments):
-            return advice
-    return None
+    return _advice().get(red_flag_id)
 
 
 def source_of(entry: Entry) -> Source:

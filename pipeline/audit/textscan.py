@@ -84,7 +84,7 @@ def _all_matches(
             for m in pattern.finditer(folded):
                 if m.end() > m.start():
                     hits.append((m.start(), m.end()))
-        for start, end in sorted(hits):
+        for start, end in _merged(hits):
             yield Quote(
                 field=f.name,
                 start=start,
@@ -92,3 +92,14 @@ def _all_matches(
                 text=f.text[start:end],
                 sentence=sentences.around(start, end),
             )
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans joined into one (two patterns matching one phrase quote it once)."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
