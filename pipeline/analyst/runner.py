@@ -156,9 +156,7 @@ def write_csv(result: QueryResult, stream: IO[str]) -> None:
 
 def to_records(result: QueryResult) -> list[dict[str, Any]]:
     """A result as JSON-ready objects, one per row."""
-    return [
-        {c: _plain(v) for c, v in zip(result.columns, row, strict=True)} for row in result.rows
-    ]
+    return [{c: _plain(v) for c, v in zip(result.columns, row, strict=True)} for row in result.rows]
 
 
 def write_json(result: QueryResult, stream: IO[str]) -> None:
