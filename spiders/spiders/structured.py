@@ -47,7 +47,7 @@ class StructuredDataSpider(RolescopeSpider):
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         """Follow sitemap indexes, and queue every page a sitemap lists."""
         if response.url.endswith("/robots.txt"):
-            for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
                 yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
             return
         body = response.body
