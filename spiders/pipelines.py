@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -20,8 +21,8 @@ logger = logging.getLogger(__name__)
 
 
 def reason_category(reason: str) -> str:
-    """Short stats key for a quarantine reason (text before the first colon)."""
-    head = reason.split(":", 1)[0].strip().lower()
+    """Short stats key for a quarantine reason (its words before any colon or parenthesis)."""
+    head = re.split(r"[:(]", reason, maxsplit=1)[0].strip().lower()
     return "_".join(head.split())[:40] or "other"
 
 

@@ -263,3 +263,4 @@ def test_reason_category() -> None:
     assert reason_category("malformed JSON-LD: Expecting value") == "malformed_json-ld"
     assert reason_category("validation failed: title: too short") == "validation_failed"
     assert reason_category("empty description") == "empty_description"
+    assert reason_category("invalid JSON (truncated: the document ends early): x") == "invalid_json"
