@@ -67,7 +67,12 @@ def expand_demo(
             continue
         name = entry["name"]
         expanded.append(
-            {"name": f"{name}-careers", "type": "jsonld", "sitemap_urls": [sitemap_url]}
+            {
+                "name": f"{name}-careers",
+                "type": "jsonld",
+                "sitemap_urls": [sitemap_url],
+                "settings": _LOCAL_SETTINGS,
+            }
         )
         expanded.append(
             {
@@ -75,6 +80,7 @@ def expand_demo(
                 "type": "greenhouse",
                 "company": "demo",
                 "api_base": greenhouse_api_base,
+                "settings": _LOCAL_SETTINGS,
             }
         )
     return expanded
