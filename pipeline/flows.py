@@ -44,7 +44,7 @@ def _spider_sources(
     return expand_demo(entries, demo.sitemap_url, demo.greenhouse_api_base)
 
 
-@flow(name="rolescope-nightly", task_runner=ThreadPoolTaskRunner(max_workers=2))
+@flow(name="rolescope-nightly", task_runner=ThreadPoolTaskRunner(max_workers=2))  # type: ignore[arg-type]
 def nightly(
     home: str | None = None,
     sources_file: str | None = None,
