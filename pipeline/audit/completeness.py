@@ -61,10 +61,17 @@ def completeness_checks(
     description: str,
     structured: StructuredFacts | None = None,
     rules: dict[str, ItemRules] | None = None,
+    extracted: dict[str, tuple[Quote, ...]] | None = None,
 ) -> list[Finding]:
-    """One finding per item: stated (quoted), vague (quoted) or missing (rule cited)."""
+    """One finding per item: stated (quoted), vague (quoted) or missing (rule cited).
+
+    ``extracted`` holds evidence the extractor already found for an item (its
+    experience and seniority signals); it is used before the patterns of
+    ``completeness.yaml``, which are the fallback.
+    """
     rules = rules or completeness_rules()
     structured = structured or StructuredFacts()
+    extracted = extracted or {}
     fields = (Field("title", title), Field("description", description))
     out = []
     for item in ITEMS:
@@ -74,7 +81,7 @@ def completeness_checks(
             quote = Quote("structured", 0, len(value), value, value)
             out.append(Finding(f"completeness.{item}.ok", "ok", (("text", value),), (quote,), ()))
             continue
-        stated = find_quotes(rules[item].stated, fields, limit=1)
+        stated = extracted.get(item, ())[:1] or find_quotes(rules[item].stated, fields, limit=1)
         if stated:
             out.append(
                 Finding(f"completeness.{item}.ok", "ok", (("text", stated[0].text),), stated, ())

@@ -35,6 +35,9 @@ from pipeline.audit.strings import report_language
 
 RED_FLAGS_FILE = Path(__file__).parent / "data" / "red_flags.yaml"
 MAX_QUOTES = 3
+# Signal families of the knowledge base (models/criteria/families.yaml) that say
+# what level of experience the ad asks for.
+SENIORITY_SIGNAL_FAMILIES = ("experience", "seniority")
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,20 @@ def red_flag_findings(extraction: Extraction, knowledge: KnowledgeBase) -> tuple
     return tuple(out)
 
 
+def seniority_evidence(extraction: Extraction) -> tuple[Quote, ...]:
+    """The extractor's evidence of the level asked for: years of experience, seniority, intern."""
+    signals = sorted(
+        (
+            m
+            for m in extraction.mentions
+            if m.kind == "signal" and m.family in SENIORITY_SIGNAL_FAMILIES
+        ),
+        # Years of experience say most, then a level in the text, then the title's level.
+        key=lambda m: (SENIORITY_SIGNAL_FAMILIES.index(m.family), m.field == "title", m.start),
+    )
+    return tuple(quote_of(m) for m in signals[:1])
+
+
 def _locate(sentence: str, posting: PostingText) -> Quote | None:
     """A quote for an evidence sentence the classifier gave, found in the title or text."""
     text = sentence.strip().rstrip("…").strip()
@@ -249,9 +266,23 @@ def audit_posting(
         low_confidence=prediction.low_confidence,
         model_version=context.model_version,
     )
-    criteria = {role: role_criteria(role, extraction, knowledge, only_found=True) for role in ROLES}
+    # Per role, the criteria in the ad that speak for it; those that speak against the
+    # declared role are the fit score's "contrary" factor.
+    criteria = {
+        role: tuple(
+            c
+            for c in role_criteria(role, extraction, knowledge, only_found=True)
+            if c.stance == "supports"
+        )
+        for role in ROLES
+    }
     declared_all = role_criteria(declared_role, extraction, knowledge, only_found=False)
-    missing = tuple(c for c in declared_all if c.stance == "supports" and not c.found)
+    # Nothing is "needed" of an ad for another job: its criteria only describe such jobs.
+    missing = (
+        ()
+        if declared_role == "other"
+        else tuple(c for c in declared_all if c.stance == "supports" and not c.found)
+    )
     red_flags = red_flag_findings(extraction, knowledge)
     verdict = decide_verdict(declared_role, reading)
     quotes, sources = verdict_evidence(posting, prediction, criteria[prediction.label])
@@ -280,7 +311,12 @@ def audit_posting(
         missing=missing,
         red_flags=red_flags_out,
         completeness=tuple(
-            completeness_checks(posting.title, posting.description, context.structured)
+            completeness_checks(
+                posting.title,
+                posting.description,
+                context.structured,
+                extracted={"seniority": seniority_evidence(extraction)},
+            )
         ),
         legal=legal,
         notes=_notes(posting, extraction, prediction, context),

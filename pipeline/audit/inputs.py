@@ -10,6 +10,7 @@ page's visible text otherwise.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +53,10 @@ class AuditInput:
 
 
 def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+    """A size for people, rounded up so that an over-limit size never reads as the limit."""
+    if n >= 1024 * 1024:
+        return f"{math.ceil(n / 1024 / 102.4) / 10:.1f} MB"
+    return f"{math.ceil(n / 1024)} KB"
 
 
 def decode_text(data: bytes, limit: int = MAX_TEXT_BYTES) -> str:

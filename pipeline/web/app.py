@@ -8,6 +8,7 @@ outside (inline CSS, no script, a Content-Security-Policy that forbids the rest)
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -43,7 +44,9 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
 }
-ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+ALLOWED_HOSTS = ("127.0.0.1", "localhost")
+# Past this many bytes an oversize submission is cut off rather than read to its end.
+DRAIN_LIMIT_BYTES = 64 * 1024 * 1024
 
 
 class AuditorLike(Protocol):
@@ -87,7 +90,10 @@ def environment() -> Environment:
 
 
 def _kb(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
+    """A size for people: ``205000`` -> ``201 KB`` (rounded up, so over-limit sizes show it)."""
+    if n >= 1024 * 1024:
+        return f"{math.ceil(n / 1024 / 102.4) / 10:.1f} MB"
+    return f"{math.ceil(n / 1024)} KB"
 
 
 def ui_language(request: Request, requested: str | None = None) -> str:
@@ -115,24 +121,38 @@ def parse_form(body: bytes) -> dict[str, str]:
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused as soon as it is larger than ``limit`` bytes."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise FormError(413, "too_large_unknown")
+    """The request body, refused (FormError 413) when it is larger than ``limit`` bytes.
+
+    An oversize body is still read to its end, up to :data:`DRAIN_LIMIT_BYTES`,
+    and thrown away: a browser still sending its form when the server answers
+    and closes would show a connection error instead of the message.
+    """
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > limit:
-            raise FormError(413, "too_large_unknown")
-        chunks.append(chunk)
+        if size > DRAIN_LIMIT_BYTES:
+            break
+        if size <= limit:
+            chunks.append(chunk)
+    if size > limit:
+        raise FormError(413, "too_large_unknown")
     return b"".join(chunks)
 
 
-def create_app(auditor: AuditorLike, *, max_text_bytes: int = MAX_TEXT_BYTES) -> FastAPI:
-    """The FastAPI application around an auditor (models are loaded by the auditor)."""
+def create_app(
+    auditor: AuditorLike,
+    *,
+    max_text_bytes: int = MAX_TEXT_BYTES,
+    allowed_hosts: tuple[str, ...] = ALLOWED_HOSTS,
+) -> FastAPI:
+    """The FastAPI application around an auditor (models are loaded by the auditor).
+
+    Requests naming another host are refused, so a page elsewhere cannot reach
+    this one through DNS rebinding.
+    """
     app = FastAPI(title="rolescope audit", docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=ALLOWED_HOSTS)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     body_limit = 3 * max_text_bytes + FORM_OVERHEAD_BYTES
 
     @app.middleware("http")

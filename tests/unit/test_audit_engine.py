@@ -8,6 +8,7 @@ tests in test_audit_fixtures.py run the real extractor and classifier.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -51,25 +52,23 @@ def entry(
     )
 
 
-KB = KnowledgeBase(
-    (
-        entry("cm.moderates", [CM], weight=1.0),
-        entry("cm.publishes", [CM, SMM], weight=1.0),
-        entry("cm.escalates", [CM], weight=2.0, quote="faire intervenir la cellule de crise"),
-        entry("smm.defines", [SMM], [CM], weight=2.0, quote="une fonction stratégique"),
-        entry("strat.roadmap", [STRAT], [CM], weight=2.0, article="004_7027c94529feb35f.txt"),
-        entry(
-            "rf.personal",
-            [OTHER],
-            [CM],
-            kind="red_flag",
-            quote="leur compte Facebook personnel",
-        ),
-    ),
-    {},
-    {},
-    {},
-    (),
+def knowledge(*entries: Entry) -> KnowledgeBase:
+    """A knowledge base of these entries only (its other parts empty, whatever they are)."""
+    parts = {
+        f.name: () if str(f.type).startswith("tuple") else {}
+        for f in dataclasses.fields(KnowledgeBase)
+        if f.name != "entries"
+    }
+    return KnowledgeBase(entries=entries, **parts)
+
+
+KB = knowledge(
+    entry("cm.moderates", [CM], weight=1.0),
+    entry("cm.publishes", [CM, SMM], weight=1.0),
+    entry("cm.escalates", [CM], weight=2.0, quote="faire intervenir la cellule de crise"),
+    entry("smm.defines", [SMM], [CM], weight=2.0, quote="une fonction stratégique"),
+    entry("strat.roadmap", [STRAT], [CM], weight=2.0, article="004_7027c94529feb35f.txt"),
+    entry("rf.personal", [OTHER], [CM], kind="red_flag", quote="leur compte Facebook personnel"),
 )
 
 TEXT = (
@@ -165,8 +164,8 @@ def test_a_criterion_against_the_role_is_listed_under_it_and_costs_points() -> N
         )
     )
     without = run(mentions=(mention("criterion", "cm.moderates", "modérez"),))
-    stances = {c.criterion_id: c.stance for c in with_against.criteria[CM]}
-    assert stances == {"cm.moderates": "supports", "smm.defines": "against"}
+    # listed under the role it supports; against the declared role it is a fit factor
+    assert [c.criterion_id for c in with_against.criteria[CM]] == ["cm.moderates"]
     assert [c.criterion_id for c in with_against.criteria[SMM]] == ["smm.defines"]
     factor = {f.name: f for f in with_against.fit.factors}["contrary"]
     assert factor.points == -16.0  # weight 2 x 8 points
