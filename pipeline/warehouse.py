@@ -23,7 +23,7 @@ import duckdb
 import numpy as np
 
 from models.types import Extraction, Mention, PostingText, Prediction
-from pipeline.analyst.search import build_search_index
+from pipeline.analyst.publish import prepare_analyst_copy
 from spiders.items import JobPosting, QuarantineRecord
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -844,7 +844,7 @@ class Warehouse:
         self.con.execute(f"ATTACH '{tmp}' AS analyst_copy")
         try:
             self.con.execute(f'COPY FROM DATABASE "{source_db[0]}" TO analyst_copy')
-            build_search_index(self.con, "analyst_copy")
+            prepare_analyst_copy(self.con, "analyst_copy")
         finally:
             self.con.execute("DETACH analyst_copy")
         with open(tmp, "rb") as handle:

@@ -24,21 +24,13 @@ def stopwords(path: Path = STOPWORDS_FILE) -> list[str]:
     return sorted({line for line in lines if line and not line.startswith("#")})
 
 
-def build_search_index(con: duckdb.DuckDBPyConnection, database: str) -> None:
-    """(Re)build the search schema, index and macros inside the attached ``database``."""
-    row = con.execute("SELECT current_database()").fetchone()
-    assert row is not None
-    previous = row[0]
-    # macros bind their tables in the default database, so make the target the default
-    con.execute(f'USE "{database}"')
-    try:
-        con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-        con.execute(
-            "INSERT INTO search.stopwords "
-            "SELECT DISTINCT unnest(search_tokens(w)) FROM unnest(?::VARCHAR[]) AS s(w) "
-            "ON CONFLICT DO NOTHING",
-            [stopwords()],
-        )
-        con.execute(INDEX_SQL.read_text(encoding="utf-8"))
-    finally:
-        con.execute(f'USE "{previous}"')
+def build_search_index(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)build the search schema, index and macros in the connection's default database."""
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    con.execute(
+        "INSERT INTO search.stopwords "
+        "SELECT DISTINCT unnest(search_tokens(w)) FROM unnest(?::VARCHAR[]) AS s(w) "
+        "ON CONFLICT DO NOTHING",
+        [stopwords()],
+    )
+    con.execute(INDEX_SQL.read_text(encoding="utf-8"))

@@ -110,9 +110,7 @@ def test_current_postings_are_the_listed_ones(
 ) -> None:
     got = by_key(fixture, con, "SELECT posting_id, label FROM current_postings")
     assert set(got) == set(fixture.ids) - {"a5"}
-    assert rows(con, "SELECT count(*) FROM current_postings WHERE removed_at IS NOT NULL") == [
-        (0,)
-    ]
+    assert rows(con, "SELECT count(*) FROM current_postings WHERE removed_at IS NOT NULL") == [(0,)]
     columns = [r[0] for r in rows(con, "DESCRIBE current_postings")]
     assert "is_open" not in columns and "cluster_id" in columns
 
@@ -302,3 +300,20 @@ def test_source_coverage(con: duckdb.DuckDBPyConnection) -> None:
         ("board-b", "greenhouse", finished, 2, 1, "partial", 5, 5, 5, 5, 4, 0.8, 0),
         ("board-c", "feed", finished, 2, 2, "complete", 3, 3, 2, 3, 3, 1.0, 0),
     ]
+
+
+def test_live_views_in_the_warehouse_equal_the_published_snapshots(
+    fixture: FixtureWarehouse, con: duckdb.DuckDBPyConnection
+) -> None:
+    live = duckdb.connect(str(fixture.warehouse_path), read_only=True)
+    try:
+        for path in VIEW_FILES:
+            view = path.stem.split("_", 1)[1]
+            sql = f"SELECT * FROM {view} ORDER BY ALL"
+            assert live.execute(sql).fetchall() == rows(con, sql), view
+        definitions = dict(
+            rows(con, "SELECT view_name, sql FROM duckdb_views() WHERE NOT internal")
+        )
+        assert all("snapshot." in definitions[p.stem.split("_", 1)[1]] for p in VIEW_FILES)
+    finally:
+        live.close()
