@@ -79,7 +79,12 @@ def quote_of(mention: Mention) -> Quote:
 def _quotes(mentions: Iterable[Mention]) -> tuple[Quote, ...]:
     out: list[Quote] = []
     for m in sorted(mentions, key=lambda m: (m.field != "title", m.start)):
-        if any(q.field == m.field and q.start < m.end and m.start < q.end for q in out):
+        # One quote per place and per sentence: the same line twice says nothing more.
+        if any(
+            q.field == m.field
+            and ((q.start < m.end and m.start < q.end) or q.sentence == m.sentence)
+            for q in out
+        ):
             continue
         out.append(quote_of(m))
         if len(out) >= MAX_QUOTES:

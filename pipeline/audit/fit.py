@@ -111,6 +111,11 @@ def verdict_finding(
     )
 
 
+def _penalty(points: float) -> float:
+    """Points taken off, as a negative number (``0.0``, never ``-0.0``)."""
+    return -round(points, 1) if points else 0.0
+
+
 def _role_criteria(criteria: Sequence[CriterionFinding], stance: str) -> list[CriterionFinding]:
     return [c for c in criteria if c.stance == stance]
 
@@ -203,7 +208,7 @@ def fit_score(
             or (GUIDE,),
         )
     factors.append(
-        FitFactor("contrary", -round(contrary, 1), rules.contrary_points_max, contrary_finding)
+        FitFactor("contrary", _penalty(contrary), rules.contrary_points_max, contrary_finding)
     )
     flag_points = min(rules.red_flag_points_max, rules.red_flag_points * len(red_flags))
     if red_flags:
@@ -217,7 +222,7 @@ def fit_score(
     else:
         flag_finding = Finding("fit.red_flags_none", "ok", (), (), (RED_FLAGS_GUIDE,))
     factors.append(
-        FitFactor("red_flags", -round(flag_points, 1), rules.red_flag_points_max, flag_finding)
+        FitFactor("red_flags", _penalty(flag_points), rules.red_flag_points_max, flag_finding)
     )
     total = sum(f.points for f in factors)
     ranked = sorted(factors, key=lambda f: (-abs(f.points), f.name))

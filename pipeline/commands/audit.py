@@ -49,6 +49,14 @@ def audit(
         Path | None,
         typer.Option("--home", help="rolescope home for --id (env ROLESCOPE_HOME, default ./var)."),
     ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            help="Classifier artifact (.skops) to use (default: the model active in the "
+            "analyst copy, else the one shipped with rolescope).",
+        ),
+    ] = None,
 ) -> None:
     """Audit a job ad: the role it really describes, with evidence from the ad and the articles.
 
@@ -84,7 +92,7 @@ def audit(
             ad = inputs.from_bytes(data, title=title, origin="stdin")
         else:
             ad = inputs.from_file(Path(str(source)), title=title)
-        auditor = Auditor(active_model_path(settings.analyst_path))
+        auditor = Auditor(model or active_model_path(settings.analyst_path))
         report = auditor.audit(ad, lang=lang)
     except inputs.InputError as exc:
         err.print(str(exc), markup=False, highlight=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,6 +15,14 @@ def web(
     port: Annotated[
         int, typer.Option("--port", help="Port on 127.0.0.1.", min=1, max=65535)
     ] = 8000,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            help="Classifier artifact (.skops) to use (default: the model active in the "
+            "analyst copy, else the one shipped with rolescope).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the audit page on http://127.0.0.1:PORT (this computer only)."""
     import uvicorn
@@ -23,7 +32,7 @@ def web(
     from pipeline.web.app import create_app
 
     console = Console(stderr=True)
-    auditor = Auditor(active_model_path(load_settings().analyst_path))
+    auditor = Auditor(model or active_model_path(load_settings().analyst_path))
     try:
         auditor.warm_up()
     except ModelUnavailableError as exc:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# List markers at the start of a quoted line, not worth showing.
+_BULLETS = "-–—•·*▪►➢➤✓✔ "
+
 
 def split_sentence(sentence: str, text: str) -> tuple[str, str, str]:
     """``(before, match, after)``: the sentence with the quoted words picked out.
@@ -11,6 +14,7 @@ def split_sentence(sentence: str, text: str) -> tuple[str, str, str]:
     When the quoted words are not in the sentence (the sentence was cut), the
     match is the quoted words and the sentence is dropped.
     """
+    sentence = sentence.strip().lstrip(_BULLETS).strip()
     if not sentence:
         return "", text, ""
     at = sentence.find(text)

@@ -17,12 +17,18 @@ from pipeline.audit.render.common import STATUS_MARK, source_label, split_senten
 STYLE = {"ok": "green", "warn": "yellow", "fail": "bold red", "info": "cyan"}
 
 
-def _evidence(item: dict[str, Any]) -> list[RenderableType]:
+# Without colours (a file, a pipe) the quoted words are marked with these.
+PLAIN_MARKS = ("⟨", "⟩")
+
+
+def _evidence(item: dict[str, Any], plain: bool = False) -> list[RenderableType]:
     out: list[RenderableType] = []
     for q in item.get("quotes", []):
         before, hit, after = split_sentence(q["sentence"], q["text"])
         line = Text("  “", style="dim")
         line.append(before)
+        if plain and (before or after):
+            hit = PLAIN_MARKS[0] + hit + PLAIN_MARKS[1]
         line.append(hit, style="bold reverse")
         line.append(after)
         line.append("”", style="dim")
@@ -36,7 +42,7 @@ def _evidence(item: dict[str, Any]) -> list[RenderableType]:
     return out
 
 
-def _statement(item: dict[str, Any]) -> Group:
+def _statement(item: dict[str, Any], plain: bool = False) -> Group:
     status = item.get("status", "info")
     head = Text()
     head.append(f"{STATUS_MARK.get(status, '·')} {item['status_label']}", style=STYLE[status])
@@ -45,7 +51,7 @@ def _statement(item: dict[str, Any]) -> Group:
     parts: list[RenderableType] = [head]
     if item.get("advice"):
         parts.append(Text("  → " + item["advice"], style="italic"))
-    parts.extend(_evidence(item))
+    parts.extend(_evidence(item, plain))
     return Group(*parts)
 
 
@@ -55,6 +61,7 @@ def _section(title: str) -> Rule:
 
 def render_terminal(view: dict[str, Any], console: Console) -> None:
     """Print a report view on a rich console."""
+    plain = console.no_color or console.color_system is None
     h = view["headings"]
     summary = Table.grid(padding=(0, 2))
     summary.add_column(style="bold")
@@ -74,7 +81,7 @@ def render_terminal(view: dict[str, Any], console: Console) -> None:
     status = verdict["statement"]["status"]
     console.print(
         Panel(
-            _statement(verdict["statement"]),
+            _statement(verdict["statement"], plain),
             title=Text(f"{h['verdict']}: {verdict['label']}", style=STYLE[status]),
             border_style=STYLE[status],
         )
@@ -86,19 +93,19 @@ def render_terminal(view: dict[str, Any], console: Console) -> None:
         line = Text(f"{factor['points']:+6.1f} {h['points']}  ", style="bold")
         line.append(factor["statement"]["text"])
         console.print(line)
-        for part in _evidence(factor["statement"]):
+        for part in _evidence(factor["statement"], plain):
             console.print(Padding(part, (0, 0, 0, 4)))
 
     console.print(_section(h["red_flags"]))
     for item in view["red_flags"]:
-        console.print(_statement(item))
+        console.print(_statement(item, plain))
 
     console.print(_section(h["missing"]))
     if not view["missing"]:
         console.print(Text(h["none_found"]))
     for item in view["missing"]:
         console.print(Text("• " + item["text"]))
-        for part in _evidence(item):
+        for part in _evidence(item, plain):
             console.print(part)
 
     console.print(_section(h["criteria"]))
@@ -110,20 +117,20 @@ def render_terminal(view: dict[str, Any], console: Console) -> None:
             line = Text(f"  {item['stance_label']}: ", style="dim")
             line.append(item["text"])
             console.print(line)
-            for part in _evidence(item):
+            for part in _evidence(item, plain):
                 console.print(Padding(part, (0, 0, 0, 2)))
 
     console.print(_section(h["completeness"]))
     for item in view["completeness"]:
-        console.print(_statement(item))
+        console.print(_statement(item, plain))
     if view["legal"]:
         console.print(_section(h["legal"]))
         for item in view["legal"]:
-            console.print(_statement(item))
+            console.print(_statement(item, plain))
     if view["notes"]:
         console.print(_section(h["notes"]))
         for item in view["notes"]:
-            console.print(_statement(item))
+            console.print(_statement(item, plain))
     versions = view["versions"]
     console.print(Text(f"{h['model']}: {versions['model']} / {versions['extractor']}", style="dim"))
 
