@@ -101,6 +101,8 @@ def verdict_finding(
     key = f"verdict.{verdict}"
     if verdict == "matches" and declared == "other":
         key = "verdict.matches_other"
+    elif verdict == "reads_as_other_role" and declared == "other":
+        key = "verdict.reads_as_role"
     status = {"matches": "ok", "reads_as_other_role": "fail", "ambiguous": "warn"}[verdict]
     return Finding(
         key,

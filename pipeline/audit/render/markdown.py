@@ -39,7 +39,7 @@ def _statement(item: dict[str, Any], indent: str = "") -> list[str]:
 def render_markdown(view: dict[str, Any]) -> str:
     """Markdown text of a report view."""
     h = view["headings"]
-    out = [f"# {md(h['report'])}: {md(view['posting']['title'] or view['posting']['id'])}", ""]
+    out = [f"# {md(h['report'])} — {md(view['posting']['title'] or view['posting']['id'])}", ""]
     origin = h["from_option"] if view["declared"]["from_option"] else h["from_title"]
     out += [
         f"- **{md(h['declared'])}**: {md(view['declared']['detail'])} {md(origin)}",
