@@ -1,0 +1,641 @@
+"""The role classifier: community manager, social media manager, strategist or other.
+
+One scikit-learn :class:`~sklearn.pipeline.Pipeline`:
+
+``features`` (a FeatureUnion of the duty profile, the extracted mentions, the
+title-keyword rule, a small TF-IDF of the title and one of the duty sentences)
+→ ``clf`` (:class:`PriorShiftClassifier` around a calibrated logistic
+regression).
+
+The written corpus is roughly balanced while real ads are mostly ``other``;
+``PriorShiftClassifier`` re-weights the calibrated probabilities from the
+training class priors to the deployment priors (Bayes' rule), so the decision
+(argmax) and the probabilities hold for real ads.
+
+:class:`RoleModel` wraps the fitted pipeline with its metadata, turns
+probabilities into :class:`~models.types.Prediction` objects (low-confidence
+flag, title-only role, mismatch, the criteria that drove the prediction with
+their evidence) and saves/loads itself with skops, trusting an explicit list
+of types only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import MaxAbsScaler, StandardScaler
+
+from models.features import (
+    ClassifierInput,
+    DutyProfileFeatures,
+    ExtractionFeatures,
+    TextSelector,
+    TitleRuleFeatures,
+    analyse,
+    mention_keys,
+)
+from models.title_rules import title_role
+from models.types import ROLES, CriterionEvidence, Extraction, PostingText, Prediction, Role
+
+ARTIFACT_DIR = Path(__file__).parent / "artifacts"
+SHIPPED_ARTIFACT = ARTIFACT_DIR / "role_classifier.skops"
+
+# Deployment class priors: the share of each label among real job ads of the kind
+# rolescope crawls. Taken from the label table of ../shared/data/README.md (the
+# documented composition of real ads: 15 CM, 7 SMM, 1 strategist, 132 other out of
+# 155), rounded and smoothed so the rare strategist keeps a usable prior.
+DEFAULT_TARGET_PRIORS: dict[str, float] = {
+    "community_manager": 0.09,
+    "social_media_manager": 0.05,
+    "social_media_strategist": 0.01,
+    "other": 0.85,
+}
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Hyper-parameters of the pipeline (kept in the artifact metadata)."""
+
+    C_role: float = 0.3
+    C_level: float = 0.3
+    calibration: str = "sigmoid"
+    calibration_folds: int = 5
+    duty_weight: float = 1.0
+    extraction_weight: float = 0.7
+    title_rule_weight: float = 1.0
+    title_text_weight: float = 0.5
+    duty_text_weight: float = 0.5
+    target_priors: dict[str, float] | None = field(
+        default_factory=lambda: dict(DEFAULT_TARGET_PRIORS)
+    )
+    low_confidence_below: float = 0.55
+    low_margin_below: float = 0.15
+    seed: int = 13
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain-dict view for metadata."""
+        return {
+            "C_role": self.C_role,
+            "C_level": self.C_level,
+            "calibration": self.calibration,
+            "calibration_folds": self.calibration_folds,
+            "duty_weight": self.duty_weight,
+            "extraction_weight": self.extraction_weight,
+            "title_rule_weight": self.title_rule_weight,
+            "title_text_weight": self.title_text_weight,
+            "duty_text_weight": self.duty_text_weight,
+            "target_priors": self.target_priors,
+            "low_confidence_below": self.low_confidence_below,
+            "low_margin_below": self.low_margin_below,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
+        """Inverse of :meth:`as_dict` (unknown keys ignored)."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+class PriorShiftClassifier(ClassifierMixin, BaseEstimator):
+    """Wraps a probabilistic classifier and moves its posteriors to other class priors.
+
+    ``p'(y|x) ∝ p(y|x) · π_target(y) / π_train(y)`` — the standard correction for
+    label shift when the class-conditional distributions stay the same.
+    ``target_priors=None`` leaves the probabilities untouched.
+    """
+
+    def __init__(
+        self, estimator: Any = None, target_priors: dict[str, float] | None = None
+    ) -> None:
+        self.estimator = estimator
+        self.target_priors = target_priors
+
+    def fit(
+        self, X: Any, y: Sequence[str], sample_weight: Any = None, groups: Any = None
+    ) -> PriorShiftClassifier:
+        """Fit the wrapped estimator and record the training priors."""
+        labels = np.asarray(y, dtype=object)
+        missing = [r for r in ROLES if r not in set(labels)]
+        if missing:
+            raise ValueError(f"training data lacks labels: {', '.join(missing)}")
+        weights = np.ones(len(labels)) if sample_weight is None else np.asarray(sample_weight)
+        self.estimator_ = clone(self.estimator)
+        extra = {} if groups is None else {"groups": groups}
+        self.estimator_.fit(X, labels, sample_weight=weights, **extra)
+        self.classes_ = np.asarray(self.estimator_.classes_, dtype=object)
+        totals = np.asarray([weights[labels == c].sum() for c in self.classes_], dtype=float)
+        self.train_priors_ = totals / totals.sum()
+        if self.target_priors is None:
+            self.weights_ = np.ones(len(self.classes_))
+        else:
+            target = np.asarray([float(self.target_priors[c]) for c in self.classes_])
+            target = target / target.sum()
+            self.weights_ = target / self.train_priors_
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Calibrated probabilities moved to the target priors (rows sum to 1)."""
+        proba = np.asarray(self.estimator_.predict_proba(X), dtype=float) * self.weights_
+        proba = np.clip(proba, 1e-12, None)
+        return cast(np.ndarray, proba / proba.sum(axis=1, keepdims=True))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable class under the target priors."""
+        return cast(np.ndarray, self.classes_[np.argmax(self.predict_proba(X), axis=1)])
+
+
+class TwoStageClassifier(ClassifierMixin, BaseEstimator):
+    """Social role or not, then which role — the order in which ROLES.md decides.
+
+    Stage 1 (binary, all postings): is social media the main block of the job
+    (a social role) or a minor part (``other``)? Stage 2 (three classes, social
+    roles only): community manager, social media manager or strategist, from
+    decision rights, scope and seniority. ``p(role) = p(social) · p(role | social)``
+    and ``p(other) = 1 - p(social)``. Both stages are calibrated logistic
+    regressions, so strategic language in a non-social job (an engineering
+    director) cannot by itself make it a social media manager.
+    """
+
+    def __init__(
+        self,
+        C_role: float = 0.3,
+        C_level: float = 0.3,
+        calibration: str = "sigmoid",
+        folds: int = 5,
+        seed: int = 13,
+    ) -> None:
+        self.C_role = C_role
+        self.C_level = C_level
+        self.calibration = calibration
+        self.folds = folds
+        self.seed = seed
+
+    def _stage(
+        self, C: float, X: Any, y: np.ndarray, weights: np.ndarray, groups: np.ndarray
+    ) -> CalibratedClassifierCV:
+        # Calibration folds keep every copy of a posting (original and its noisy
+        # views) on the same side, so calibration is measured on unseen postings.
+        splits = list(
+            StratifiedGroupKFold(n_splits=self.folds, shuffle=True, random_state=self.seed).split(
+                np.zeros(len(y)), y, groups
+            )
+        )
+        stage = CalibratedClassifierCV(
+            LogisticRegression(C=C, max_iter=5000),
+            method=self.calibration,
+            cv=splits,
+            ensemble=True,
+        )
+        return stage.fit(X, y, sample_weight=weights)
+
+    def fit(
+        self, X: Any, y: Sequence[str], sample_weight: Any = None, groups: Any = None
+    ) -> TwoStageClassifier:
+        """Fit both stages (``groups``: one id per original posting, shared by its copies)."""
+        labels = np.asarray(y, dtype=object)
+        weights = np.ones(len(labels)) if sample_weight is None else np.asarray(sample_weight)
+        group_ids = np.arange(len(labels)) if groups is None else np.asarray(groups)
+        is_role = (labels != "other").astype(int)
+        self.role_ = self._stage(self.C_role, X, is_role, weights, group_ids)
+        mask = np.flatnonzero(is_role == 1)
+        self.level_ = self._stage(
+            self.C_level, X[mask], labels[mask], weights[mask], group_ids[mask]
+        )
+        self.classes_ = np.asarray(ROLES, dtype=object)
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Probabilities in :data:`ROLES` order."""
+        p_role = self.role_.predict_proba(X)[:, list(self.role_.classes_).index(1)]
+        p_level = self.level_.predict_proba(X)
+        out = np.zeros((p_role.shape[0], len(ROLES)))
+        for j, c in enumerate(self.level_.classes_):
+            out[:, ROLES.index(str(c))] = p_role * p_level[:, j]
+        out[:, ROLES.index("other")] = 1.0 - p_role
+        return out
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable label."""
+        return cast(np.ndarray, self.classes_[np.argmax(self.predict_proba(X), axis=1)])
+
+    def effects(self) -> np.ndarray:
+        """Per-label linear effect of each feature, shape (len(ROLES), n_features).
+
+        For a social role: stage-1 coefficient plus the stage-2 coefficient
+        relative to the mean over roles; for ``other``: minus the stage-1
+        coefficient. Coefficients are averaged over the calibration folds.
+        """
+        a = np.mean([c.estimator.coef_[0] for c in self.role_.calibrated_classifiers_], axis=0)
+        b = np.mean([c.estimator.coef_ for c in self.level_.calibrated_classifiers_], axis=0)
+        level_classes = [str(c) for c in self.level_.calibrated_classifiers_[0].estimator.classes_]
+        out = np.zeros((len(ROLES), a.shape[0]))
+        for k, c in enumerate(level_classes):
+            out[ROLES.index(c)] = a + (b[k] - b.mean(axis=0))
+        out[ROLES.index("other")] = -a
+        return out
+
+
+def build_pipeline(config: ModelConfig | None = None) -> Pipeline:
+    """The unfitted classification pipeline."""
+    config = config or ModelConfig()
+    features = FeatureUnion(
+        [
+            (
+                "duty",
+                Pipeline([("profile", DutyProfileFeatures()), ("scale", StandardScaler())]),
+            ),
+            (
+                "extraction",
+                Pipeline([("mentions", ExtractionFeatures()), ("scale", MaxAbsScaler())]),
+            ),
+            (
+                "title_rule",
+                Pipeline([("rule", TitleRuleFeatures()), ("scale", StandardScaler())]),
+            ),
+            (
+                "title_text",
+                Pipeline(
+                    [
+                        ("select", TextSelector("title")),
+                        (
+                            "tfidf",
+                            TfidfVectorizer(
+                                analyzer="char_wb",
+                                ngram_range=(3, 5),
+                                min_df=3,
+                                max_features=3000,
+                                sublinear_tf=True,
+                                strip_accents="unicode",
+                                lowercase=True,
+                            ),
+                        ),
+                    ]
+                ),
+            ),
+            (
+                "duty_text",
+                Pipeline(
+                    [
+                        ("select", TextSelector("duties")),
+                        (
+                            "tfidf",
+                            TfidfVectorizer(
+                                analyzer="word",
+                                ngram_range=(1, 2),
+                                min_df=4,
+                                max_df=0.5,
+                                max_features=6000,
+                                sublinear_tf=True,
+                                strip_accents="unicode",
+                                lowercase=True,
+                            ),
+                        ),
+                    ]
+                ),
+            ),
+        ],
+        transformer_weights={
+            "duty": config.duty_weight,
+            "extraction": config.extraction_weight,
+            "title_rule": config.title_rule_weight,
+            "title_text": config.title_text_weight,
+            "duty_text": config.duty_text_weight,
+        },
+    )
+    stages = TwoStageClassifier(
+        C_role=config.C_role,
+        C_level=config.C_level,
+        calibration=config.calibration,
+        folds=config.calibration_folds,
+        seed=config.seed,
+    )
+    return Pipeline(
+        [
+            ("features", features),
+            ("clf", PriorShiftClassifier(stages, target_priors=config.target_priors)),
+        ]
+    )
+
+
+def make_inputs(
+    postings: Sequence[PostingText], extractions: Sequence[Extraction | None] | None = None
+) -> list[ClassifierInput]:
+    """Pair postings with their extractions (checked to be about the same posting)."""
+    if extractions is None:
+        return [ClassifierInput(posting=p) for p in postings]
+    if len(extractions) != len(postings):
+        raise ValueError(f"{len(postings)} postings but {len(extractions)} extractions")
+    items = []
+    for p, e in zip(postings, extractions, strict=True):
+        if e is not None and e.posting_id != p.posting_id:
+            raise ValueError(f"extraction for {e.posting_id!r} paired with {p.posting_id!r}")
+        items.append(ClassifierInput(posting=p, extraction=e))
+    return items
+
+
+# -- explanation -----------------------------------------------------------------------
+
+
+def _linear_parts(pipeline: Pipeline) -> tuple[np.ndarray, list[str]]:
+    """(effect[label, feature] in ROLES order, feature names) of a fitted pipeline."""
+    clf: PriorShiftClassifier = pipeline.named_steps["clf"]
+    effects = clf.estimator_.effects()
+    names = [str(n) for n in pipeline.named_steps["features"].get_feature_names_out()]
+    return effects, names
+
+
+# Duty-profile features that correspond to a criterion of the articles, with the
+# evidence bucket (from features.analyse) that shows it.
+_DUTY_CRITERIA: dict[str, str] = {
+    "duty__share_social": "social_duties",
+    "duty__share_social_topical": "social_duties",
+    "duty__social_largest_block": "social_duties",
+    "duty__n_social_duties": "social_duties",
+    "duty__sig_define_strategy": "define_strategy",
+    "duty__sig_define_strategy_social": "define_strategy",
+    "duty__define_anywhere": "define_strategy",
+    "duty__sig_apply_strategy": "apply_strategy",
+    "duty__sig_apply_strategy_social": "apply_strategy",
+    "duty__sig_kpi_objectives": "kpi_objectives",
+    "duty__sig_report_management": "report_management",
+    "duty__sig_manage_team": "manage_team",
+    "duty__sig_manage_social_staff": "manage_social_staff",
+    "duty__sig_budget": "budget",
+    "duty__sig_agencies": "agencies",
+    "duty__sig_scope_multi": "scope_multi",
+    "duty__sig_governance": "governance",
+    "duty__sig_training_coaching": "training_coaching",
+    "duty__sig_change_transformation": "change_transformation",
+    "duty__sig_crisis_own": "crisis_own",
+    "duty__sig_crisis_escalate": "crisis_escalate",
+    "duty__sig_monitoring_plan": "monitoring_plan",
+    "duty__sig_execution": "execution",
+    "duty__sig_execution_social": "execution",
+    "duty__sig_content_creation": "content_creation",
+    "duty__sig_paid_social": "paid_social",
+    "duty__any_intern": "intern",
+    "duty__any_large_org": "large_org",
+    "duty__any_small_org": "small_org",
+    "duty__any_not_a_job": "not_a_job",
+    "duty__any_personal_account": "personal_account",
+    "duty__any_pr_background": "pr_background",
+}
+
+
+@dataclass
+class _Explainer:
+    effects: np.ndarray
+    names: list[str]
+    index: dict[str, int]
+
+    @classmethod
+    def of(cls, pipeline: Pipeline) -> _Explainer:
+        effects, names = _linear_parts(pipeline)
+        return cls(effects, names, {n: i for i, n in enumerate(names)})
+
+    def top_criteria(
+        self, row: np.ndarray, label: str, item: ClassifierInput, limit: int = 5
+    ) -> tuple[CriterionEvidence, ...]:
+        """Criteria that pushed ``label`` for this posting, strongest first."""
+        effect = self.effects[ROLES.index(label)]
+        contributions: dict[str, tuple[float, str, tuple[str, ...]]] = {}
+        profile = analyse(item.posting)
+        for name, bucket in _DUTY_CRITERIA.items():
+            j = self.index.get(name)
+            if j is None or not profile.evidence.get(bucket):
+                continue
+            value = float(row[j] * effect[j])
+            ref = f"duty.{bucket}"
+            prev = contributions.get(ref)
+            total = value + (prev[0] if prev else 0.0)
+            role = ROLES[int(np.argmax(self.effects[:, j]))]
+            contributions[ref] = (total, role, tuple(profile.evidence[bucket][:3]))
+        extraction = item.extraction
+        if extraction is not None and extraction.status == "ok":
+            evidence: dict[str, list[str]] = {}
+            for m in extraction.mentions:
+                if m.kind in ("criterion", "signal", "red_flag"):
+                    evidence.setdefault(m.ref_id, [])
+                    text = (m.sentence or m.text).strip()
+                    if text and text not in evidence[m.ref_id] and len(evidence[m.ref_id]) < 3:
+                        evidence[m.ref_id].append(text[:300])
+            for key in mention_keys(extraction):  # counts only; support: keys have no ':' kind
+                if ":" not in key or key.startswith(("title:", "value:")):
+                    continue
+                kind, ref_id = key.split(":", 1)
+                j = self.index.get(f"extraction__{key}")
+                if j is None or kind == "skill" or ref_id not in evidence:
+                    continue
+                value = float(row[j] * effect[j])
+                role = ROLES[int(np.argmax(self.effects[:, j]))]
+                prev = contributions.get(ref_id)
+                total = value + (prev[0] if prev else 0.0)
+                contributions[ref_id] = (total, role, tuple(evidence[ref_id]))
+        ranked = sorted(contributions.items(), key=lambda kv: -kv[1][0])
+        return tuple(
+            CriterionEvidence(ref_id=ref, role=role, contribution=round(value, 4), evidence=ev)
+            for ref, (value, role, ev) in ranked[:limit]
+            if value > 0
+        )
+
+
+# -- the model object ------------------------------------------------------------------
+
+
+class RoleModel:
+    """A fitted pipeline with its metadata; what the nightly flow and the CLI use."""
+
+    def __init__(self, pipeline: Pipeline, metadata: dict[str, Any]) -> None:
+        self.pipeline = pipeline
+        self.metadata = metadata
+        self.config = ModelConfig.from_dict(metadata.get("config", {}))
+        self._explainer: _Explainer | None = None
+
+    @property
+    def version(self) -> str:
+        """The model version string."""
+        return str(self.metadata["version"])
+
+    def predict_proba(self, items: Sequence[ClassifierInput]) -> np.ndarray:
+        """Probabilities, one row per item, columns in :data:`ROLES` order."""
+        if not items:
+            return np.zeros((0, len(ROLES)))
+        clf = self.pipeline.named_steps["clf"]
+        proba = self.pipeline.predict_proba(list(items))
+        order = [list(clf.classes_).index(r) for r in ROLES]
+        return np.asarray(proba[:, order], dtype=float)
+
+    def predict(
+        self,
+        postings: Sequence[PostingText],
+        extractions: Sequence[Extraction | None] | None = None,
+    ) -> list[Prediction]:
+        """One :class:`Prediction` per posting, in the same order."""
+        items = make_inputs(postings, extractions)
+        if not items:
+            return []
+        proba = self.predict_proba(items)
+        if self._explainer is None:
+            self._explainer = _Explainer.of(self.pipeline)
+        rows = self.pipeline.named_steps["features"].transform(items)
+        rows = rows.toarray() if hasattr(rows, "toarray") else np.asarray(rows)
+        out = []
+        for i, item in enumerate(items):
+            p = proba[i]
+            k = int(np.argmax(p))
+            label = cast(Role, ROLES[k])
+            ordered = np.sort(p)[::-1]
+            low = bool(
+                ordered[0] < self.config.low_confidence_below
+                or ordered[0] - ordered[1] < self.config.low_margin_below
+                or not (item.posting.description or "").strip()
+                or (item.extraction is not None and item.extraction.status != "ok")
+            )
+            title_label = title_role(item.posting.title) if item.posting.title else None
+            out.append(
+                Prediction(
+                    posting_id=item.posting.posting_id,
+                    label=label,
+                    probabilities={r: float(p[j]) for j, r in enumerate(ROLES)},
+                    low_confidence=low,
+                    title_label=title_label,
+                    title_mismatch=title_label is not None and title_label != label,
+                    top_criteria=self._explainer.top_criteria(rows[i], label, item),
+                )
+            )
+        return out
+
+
+def model_version(training_hash: str, created_at: datetime) -> str:
+    """A readable, unique version string."""
+    return f"role-clf-{created_at.strftime('%Y%m%d%H%M%S')}-{training_hash[:8]}"
+
+
+def fit_model(
+    items: Sequence[ClassifierInput],
+    labels: Sequence[str],
+    *,
+    config: ModelConfig | None = None,
+    training_data_hash: str,
+    extra_metadata: dict[str, Any] | None = None,
+    sample_weight: Sequence[float] | None = None,
+    groups: Sequence[str] | None = None,
+    now: datetime | None = None,
+) -> RoleModel:
+    """Fit the pipeline on labelled inputs and wrap it with its metadata."""
+    config = config or ModelConfig()
+    bad = sorted({lab for lab in labels if lab not in ROLES})
+    if bad:
+        raise ValueError(f"unknown labels: {', '.join(bad)}")
+    np.random.seed(config.seed)
+    pipeline = build_pipeline(config)
+    fit_params: dict[str, Any] = {}
+    if sample_weight is not None:
+        fit_params["clf__sample_weight"] = np.asarray(sample_weight, dtype=float)
+    if groups is not None:
+        fit_params["clf__groups"] = np.asarray(groups, dtype=object)
+    pipeline.fit(list(items), list(labels), **fit_params)
+    created = now or datetime.now(UTC)
+    originals = (
+        list(labels) if groups is None else list(dict(zip(groups, labels, strict=True)).values())
+    )
+    counts = {r: int(sum(1 for lab in originals if lab == r)) for r in ROLES}
+    metadata: dict[str, Any] = {
+        "version": model_version(training_data_hash, created),
+        "created_at": created.isoformat(),
+        "training_data_hash": training_data_hash,
+        "sklearn_version": sklearn.__version__,
+        "n_training": len(items),
+        "training_label_counts": counts,
+        "config": config.as_dict(),
+        "metrics": {},
+    }
+    metadata.update(extra_metadata or {})
+    return RoleModel(pipeline, metadata)
+
+
+# -- persistence -----------------------------------------------------------------------
+
+# Every type the saved pipeline is allowed to contain. skops refuses anything else,
+# so a tampered artifact cannot smuggle in arbitrary callables.
+TRUSTED_TYPES: list[str] = [
+    "builtins.slice",
+    "models.classifier.PriorShiftClassifier",
+    "models.classifier.TwoStageClassifier",
+    "models.features.DutyProfileFeatures",
+    "models.features.ExtractionFeatures",
+    "models.features.TextSelector",
+    "models.features.TitleRuleFeatures",
+    "numpy.dtype",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.ndarray",
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.calibration._TemperatureScaling",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._data.MaxAbsScaler",
+    "sklearn.preprocessing._data.StandardScaler",
+]
+
+
+def metadata_path(artifact_path: Path) -> Path:
+    """Where the JSON metadata of an artifact lives (next to it)."""
+    return artifact_path.with_suffix(".json")
+
+
+def save_model(model: RoleModel, artifact_path: Path) -> Path:
+    """Write the pipeline (skops) and its metadata (JSON) side by side."""
+    import skops.io as sio
+
+    artifact_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = artifact_path.with_name(f".{artifact_path.name}.tmp")
+    sio.dump(model.pipeline, tmp)
+    untrusted = set(sio.get_untrusted_types(file=tmp)) - set(TRUSTED_TYPES)
+    if untrusted:
+        tmp.unlink(missing_ok=True)
+        raise ValueError(f"pipeline holds types not in TRUSTED_TYPES: {sorted(untrusted)}")
+    tmp.replace(artifact_path)
+    meta = dict(model.metadata)
+    meta["artifact_file"] = artifact_path.name
+    meta["artifact_bytes"] = artifact_path.stat().st_size
+    metadata_path(artifact_path).write_text(
+        json.dumps(meta, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    model.metadata = meta
+    return artifact_path
+
+
+def load_model(artifact_path: Path | None = None) -> RoleModel:
+    """Load a saved model; ``None`` loads the one shipped in ``models/artifacts``."""
+    import skops.io as sio
+
+    path = Path(artifact_path) if artifact_path is not None else SHIPPED_ARTIFACT
+    if not path.exists():
+        raise FileNotFoundError(f"no model artifact at {path}")
+    pipeline = sio.load(path, trusted=TRUSTED_TYPES)
+    meta_file = metadata_path(path)
+    metadata = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
+    metadata.setdefault("version", f"unversioned-{path.stem}")
+    metadata["artifact_path"] = str(path.resolve())
+    return RoleModel(pipeline, metadata)

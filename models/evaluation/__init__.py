@@ -1,0 +1,1 @@
+"""Evaluation helpers for the models (metrics, cross-validation, dev-set reports)."""
