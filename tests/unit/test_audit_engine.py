@@ -278,3 +278,12 @@ def test_every_statement_has_evidence() -> None:
     criteria = [c for cs in report.criteria.values() for c in cs] + list(report.missing)
     assert all(c.quotes or c.source.ref for c in criteria)
     assert [n.key for n in report.notes] == ["note.low_confidence"]
+
+
+def test_verdict_wording_when_the_title_names_no_social_role() -> None:
+    reads = run(title="Chargé de mission", pred=prediction(CM, probs(0.8, 0.1), OTHER))
+    assert reads.declared.role == OTHER
+    assert reads.verdict_finding.key == "verdict.reads_as_role"
+    other = run(title="Comptable", pred=prediction(OTHER, probs(0.05, 0.05), OTHER))
+    assert other.verdict_finding.key == "verdict.matches_other"
+    assert other.missing == ()  # nothing is "needed" of another job
