@@ -7,7 +7,7 @@ import importlib
 import typer
 
 # One entry per command module under pipeline/commands/.
-COMMAND_MODULES: tuple[str, ...] = ("run", "audit", "web", "sql", "export", "report")
+COMMAND_MODULES: tuple[str, ...] = ("run", "audit", "web", "sql", "export", "report", "classify")
 
 
 def register_all(app: typer.Typer) -> None:
