@@ -27,21 +27,23 @@ role_sizes AS (
 ),
 
 ad_mentions AS (
-    SELECT DISTINCT m.cluster_id, m.kind, m.ref_id, m.family
-    FROM posting_mentions AS m
+    -- each ad counts once per skill, however often it repeats it
+    SELECT a.cluster_id, a.label, m.kind, m.ref_id, min(m.family) AS family
+    FROM quebec_ads AS a
+    JOIN posting_mentions AS m ON m.cluster_id = a.cluster_id
     WHERE m.is_cluster_representative AND m.kind IN ('skill', 'criterion')
+    GROUP BY a.cluster_id, a.label, m.kind, m.ref_id
 ),
 
 counts AS (
     SELECT
-        m.kind,
-        m.ref_id,
-        min(m.family) AS family,
-        count(DISTINCT a.cluster_id) FILTER (WHERE a.label = 'community_manager') AS cm_ads,
-        count(DISTINCT a.cluster_id) FILTER (WHERE a.label = 'social_media_manager') AS smm_ads
-    FROM ad_mentions AS m
-    JOIN quebec_ads AS a ON a.cluster_id = m.cluster_id
-    GROUP BY m.kind, m.ref_id
+        kind,
+        ref_id,
+        min(family) AS family,
+        count(*) FILTER (WHERE label = 'community_manager') AS cm_ads,
+        count(*) FILTER (WHERE label = 'social_media_manager') AS smm_ads
+    FROM ad_mentions
+    GROUP BY kind, ref_id
 ),
 
 final AS (

@@ -10,34 +10,30 @@
 --   lift              strategist_share / other_share (NULL when other_share is 0)
 -- Largest strategist_share - other_share first.
 WITH
-ads AS (
-    SELECT cluster_id, label = 'social_media_strategist' AS is_strategist
-    FROM distinct_ads
-    WHERE label IS NOT NULL
+criteria AS (
+    -- role_skills counts each ad once per criterion, and an ad has one role, so counts
+    -- and role sizes add up across roles
+    SELECT role = 'social_media_strategist' AS is_strategist, ref_id, family, ads
+    FROM role_skills
+    WHERE kind = 'criterion'
 ),
 
 group_sizes AS (
     SELECT
-        count(*) FILTER (WHERE is_strategist) AS strategist_total,
-        count(*) FILTER (WHERE NOT is_strategist) AS other_total
-    FROM ads
-),
-
-criteria AS (
-    SELECT DISTINCT cluster_id, ref_id, family
-    FROM posting_mentions
-    WHERE is_cluster_representative AND kind = 'criterion'
+        coalesce(sum(ads) FILTER (WHERE role = 'social_media_strategist'), 0)
+            AS strategist_total,
+        coalesce(sum(ads) FILTER (WHERE role <> 'social_media_strategist'), 0) AS other_total
+    FROM role_share_by_country
 ),
 
 counts AS (
     SELECT
-        c.ref_id,
-        min(c.family) AS family,
-        count(DISTINCT c.cluster_id) FILTER (WHERE a.is_strategist) AS strategist_ads,
-        count(DISTINCT c.cluster_id) FILTER (WHERE NOT a.is_strategist) AS other_ads
-    FROM criteria AS c
-    JOIN ads AS a ON a.cluster_id = c.cluster_id
-    GROUP BY c.ref_id
+        ref_id,
+        min(family) AS family,
+        coalesce(sum(ads) FILTER (WHERE is_strategist), 0) AS strategist_ads,
+        coalesce(sum(ads) FILTER (WHERE NOT is_strategist), 0) AS other_ads
+    FROM criteria
+    GROUP BY ref_id
 ),
 
 shares AS (

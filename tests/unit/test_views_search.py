@@ -153,3 +153,11 @@ def test_every_relation_and_column_of_the_analyst_copy_carries_its_description(
     documented = described["views"]["search_postings"]["columns"]
     returned = [r[0] for r in con.execute("DESCRIBE SELECT * FROM search_postings('x')").fetchall()]
     assert list(documented) == returned
+
+
+def test_max_results_keeps_the_best(con: duckdb.DuckDBPyConnection) -> None:
+    everything = con.execute("SELECT posting_id FROM search_postings('modération')").fetchall()
+    best = con.execute(
+        "SELECT posting_id FROM search_postings('modération', max_results := 2)"
+    ).fetchall()
+    assert len(everything) == 5 and best == everything[:2]
