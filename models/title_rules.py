@@ -34,7 +34,7 @@ def normalise_title(title: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _GENDER.sub("", text)
     # "animateur ou animatrice", "directeur/directrice": keep the first form.
-    text = re.sub(r"\b(\w{4,})(\w*) (?:ou|or|/) \1\w*\b", r"\1\2", text)
+    text = re.sub(r"\b(\w{4,})(\w*)(?: (?:ou|or) | ?/ ?)\1\w*\b", r"\1\2", text)
     text = re.sub(r"[\s_\-–—|:,;/]+", " ", text.replace("-", " "))
     return re.sub(r"\s+", " ", text).strip()
 

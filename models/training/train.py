@@ -218,3 +218,33 @@ def compare(
     if not reasons:
         return True, "nothing held out to compare on"
     return ok, "; ".join(reasons)
+
+
+def cross_validate(
+    examples: Sequence[Example],
+    extract: Extract,
+    *,
+    folds: int = 5,
+    copies: int = AUGMENT_COPIES,
+    config: ModelConfig | None = None,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Stratified k-fold scores on the examples (noisy copies in training folds only)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    labels = [e.label for e in examples]
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    gold: list[str] = []
+    predicted: list[str] = []
+    for train_idx, test_idx in splitter.split([[0]] * len(examples), labels):
+        model = fit_examples(
+            [examples[i] for i in train_idx], extract, config=config, copies=copies
+        )
+        test = [examples[i] for i in test_idx]
+        postings = [e.posting for e in test]
+        predictions = model.predict(postings, extract(postings))
+        gold += [e.label for e in test]
+        predicted += [p.label for p in predictions]
+    report = score(gold, predicted)
+    baseline = score(labels, baseline_predict([e.posting.title for e in examples]))
+    return {"folds": folds, "model": report.as_dict(), "title_baseline": baseline.as_dict()}
