@@ -29,7 +29,7 @@ def _codes(path: Path = CODES_FILE) -> dict[str, dict[str, str | None]]:
 
 
 def codes_for(label: str) -> dict[str, str | None]:
-    """``{esco_uri, isco_code, rome_code, onet_code}`` for a role label (None where none applies)."""
+    """``{esco_uri, isco_code, rome_code, onet_code}`` of a role label (None: not applicable)."""
     if label not in ROLES:
         raise ValueError(f"unknown label {label!r}; expected one of {', '.join(ROLES)}")
     return dict(_codes()[label])

@@ -147,8 +147,8 @@ def classify_lines(
             if item.posting is None:
                 yield item, None, item.error
             else:
-                pred = predictions.get(item.line_no)
-                yield item, pred, None if pred is not None else errors.get(item.line_no)
+                found = predictions.get(item.line_no)
+                yield item, found, None if found is not None else errors.get(item.line_no)
         if on_batch is not None:
             on_batch(len(batch))
 

@@ -51,7 +51,7 @@ class Report:
 
 
 def score(gold: Sequence[str], predicted: Sequence[str], *, min_support: int = 5) -> Report:
-    """Scores over :data:`ROLES`; macro-F1 averages the labels with ``>= min_support`` gold examples."""
+    """Scores over :data:`ROLES`; macro-F1 averages labels with >= ``min_support`` gold examples."""
     if len(gold) != len(predicted):
         raise ValueError(f"{len(gold)} gold labels but {len(predicted)} predictions")
     confusion = {g: dict.fromkeys(ROLES, 0) for g in ROLES}

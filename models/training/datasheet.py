@@ -1,4 +1,7 @@
-"""Counts for DATASHEET.md, regenerated from the corpus files: ``python -m models.training.datasheet``."""
+"""Counts for DATASHEET.md, regenerated from the corpus files.
+
+Run ``python -m models.training.datasheet``.
+"""
 
 from __future__ import annotations
 

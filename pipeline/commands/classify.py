@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,6 +16,10 @@ from models.types import ROLES
 
 console = Console()
 err_console = Console(stderr=True)
+
+ModelOption = Annotated[
+    Path | None, typer.Option("--model", help="Model artifact (.skops); default: the shipped one.")
+]
 
 
 def _load(model_path: Path | None) -> Any:
@@ -57,10 +61,12 @@ def _confusion_table(title: str, report: Report) -> Table:
 
 
 def classify_command(
-    input_path: Path = typer.Option(..., "--input", "-i", help="JSONL: id, title, description."),
-    output_path: Path = typer.Option(..., "--output", "-o", help="JSONL written here."),
-    model_path: Path | None = typer.Option(None, "--model", help="Artifact (.skops)."),
-    batch_size: int = typer.Option(256, "--batch-size", min=1),
+    input_path: Annotated[
+        Path, typer.Option("--input", "-i", help="JSONL lines: id, title, description.")
+    ],
+    output_path: Annotated[Path, typer.Option("--output", "-o", help="JSONL written here.")],
+    model_path: ModelOption = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 256,
 ) -> None:
     """Label every posting of a JSONL file (offline); bad lines become error lines."""
     from models.evaluation.classifier_eval import (
@@ -118,11 +124,13 @@ def classify_command(
 
 
 def eval_command(
-    data: Path = typer.Option(
-        ..., "--data", help="Labelled JSONL (id, title, description, label)."
-    ),
-    model_path: Path | None = typer.Option(None, "--model", help="Artifact (.skops)."),
-    json_out: Path | None = typer.Option(None, "--json", help="Also write the figures here."),
+    data: Annotated[
+        Path, typer.Option("--data", help="Labelled JSONL (id, title, description, label).")
+    ],
+    model_path: ModelOption = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the figures here.")
+    ] = None,
 ) -> None:
     """Per-class P/R/F1, macro-F1 and confusion matrix, next to the title-keyword baseline."""
     from models.evaluation.classifier_eval import default_extract, evaluate_lines, read_lines
@@ -176,10 +184,10 @@ def eval_command(
 
 
 def label_command(
-    posting_id: str = typer.Argument(..., help="Posting id in the warehouse."),
-    label: str = typer.Argument(..., help=f"One of: {', '.join(ROLES)}."),
-    by: str | None = typer.Option(None, "--by", help="Who is labelling."),
-    note: str | None = typer.Option(None, "--note", help="Why."),
+    posting_id: Annotated[str, typer.Argument(help="Posting id in the warehouse.")],
+    label: Annotated[str, typer.Argument(help=f"One of: {', '.join(ROLES)}.")],
+    by: Annotated[str | None, typer.Option("--by", help="Who is labelling.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Why.")] = None,
 ) -> None:
     """Record a person's label for a posting (used by ``rolescope train``)."""
     from pipeline.config import load_settings
@@ -231,10 +239,13 @@ def _weak_labels(store: Any) -> list[tuple[Any, str]]:
 
 
 def train_command(
-    weak_labels: bool = typer.Option(
-        False, "--weak-labels", help="Also learn (down-weighted) from ROME-coded postings."
-    ),
-    copies: int = typer.Option(2, "--copies", min=0, help="Noisy copies per training posting."),
+    weak_labels: Annotated[
+        bool,
+        typer.Option("--weak-labels", help="Also learn (down-weighted) from ROME-coded postings."),
+    ] = False,
+    copies: Annotated[
+        int, typer.Option("--copies", min=0, help="Noisy copies per training posting.")
+    ] = 2,
 ) -> None:
     """Retrain from the written corpus + recorded labels; register only if not worse."""
     from models.classifier import load_model, save_model

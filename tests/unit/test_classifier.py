@@ -148,7 +148,7 @@ def test_load_refuses_untrusted_types(tmp_path: Path) -> None:
 
     path = tmp_path / "evil.skops"
     sio.dump(Pipeline([("f", FunctionTransformer(func=print))]), path)
-    with pytest.raises(Exception, match="not trusted|[Uu]ntrusted"):
+    with pytest.raises(Exception, match=r"not trusted|[Uu]ntrusted"):
         load_model(path)
 
 
