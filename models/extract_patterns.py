@@ -87,13 +87,57 @@ def _lemma_table(lang: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(pairs)
 
 
+# Regular plural endings added to every lemma: the lookup tables miss many nouns
+# ("abonnés"). Feminine forms are not generated ("post" would give "poste").
+_PLURAL_ENDINGS = {"fr": ("s", "x"), "en": ("s",)}
+# First-group endings for French "-er" verbs the table barely knows (anglicisms such as
+# "manager", "booster", "coacher"): "managez", "managé", "managera"...
+_FR_ER_ENDINGS = (
+    "e",
+    "es",
+    "ent",
+    "ons",
+    "ez",
+    "ais",
+    "ait",
+    "aient",
+    "ions",
+    "iez",
+    "é",
+    "ée",
+    "és",
+    "ées",
+    "ant",
+    "era",
+    "eras",
+    "erez",
+    "erons",
+    "eront",
+    "erai",
+    "erait",
+    "eraient",
+)
+_FEW_FORMS = 10
+
+
 def lemma_forms(lang: str, lemmas: Iterable[str]) -> dict[str, set[str]]:
-    """For each lemma, itself plus every form the lookup table of ``lang`` maps to it."""
-    wanted = {fold_term(lemma): {fold_term(lemma)} for lemma in lemmas}
+    """For each lemma: itself, its regular plurals, and every form the lookup table of
+    ``lang`` maps to it; French "-er" verbs the table barely knows get the regular
+    first-group conjugation."""
+    endings = _PLURAL_ENDINGS.get(lang, ())
+    wanted = {
+        fold_term(lemma): {fold_term(lemma)} | {fold_term(lemma) + e for e in endings}
+        for lemma in lemmas
+    }
     for form, values in _lemma_table(lang):
         for value in values:
             if value in wanted:
                 wanted[value].add(form)
+    if lang == "fr":
+        for lemma, forms in wanted.items():
+            if lemma.endswith("er") and len(forms) < _FEW_FORMS:
+                stem = lemma[:-2]
+                forms.update(fold_term(stem + e) for e in _FR_ER_ENDINGS)
     return wanted
 
 

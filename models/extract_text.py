@@ -29,6 +29,9 @@ _SPECIAL_RE = re.compile(
     r"|(?P<tag></?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>)"
     r"|(?P<entity>&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});)"
     r"|(?P<invisible>[\u00ad\u200b-\u200d\u2060\ufeff\u0300-\u036f])"
+    # French inclusive endings: "chargé(e)", "actif(ve)", "directeur·rice".
+    r"|(?P<inclusive>(?<=[^\W\d_])(?:\((?:e|es|s|x|ve|ive|se|euse|ne|le|ère|rice|trice|ice|eur)\)"
+    r"|[·⋅•](?:e|es|rice|trice|ive|ve|euse|ère|ne|le|s)\b))"
     r"|(?P<ligature>[œŒæÆ])",
     re.DOTALL | re.IGNORECASE,
 )
