@@ -26,6 +26,7 @@ real job ads are far shorter, and the cut keeps time and memory bounded.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import multiprocessing
@@ -298,6 +299,12 @@ class Extractor:
         return tuple(mentions)
 
 
+@functools.cache
+def default_extractor() -> Extractor:
+    """The process-wide extractor over the shipped data files (built on first use)."""
+    return Extractor()
+
+
 def _merge(hits: list[_Hit]) -> list[_Hit]:
     """Union overlapping hits of the same entry; the longest piece's value wins."""
     ordered = sorted(hits, key=lambda h: (h.entry.id, h.field, h.start, -h.end))
@@ -306,7 +313,9 @@ def _merge(hits: list[_Hit]) -> list[_Hit]:
         last = merged[-1] if merged else None
         if last is not None and last.entry.id == hit.entry.id and last.overlaps(hit):
             longer = hit if (hit.end - hit.start) > (last.end - last.start) else last
-            value = longer.value if longer.value is not None else last.value or hit.value
+            value = longer.value
+            if value is None:
+                value = last.value if last.value is not None else hit.value
             merged[-1] = _Hit(last.entry, last.field, last.start, max(last.end, hit.end), value)
         else:
             merged.append(hit)

@@ -32,7 +32,8 @@ _SPECIAL_RE = re.compile(
     # French inclusive endings: "chargé(e)", "actif(ve)", "directeur·rice".
     r"|(?P<inclusive>(?<=[^\W\d_])(?:\((?:e|es|s|x|ve|ive|se|euse|ne|le|ère|rice|trice|ice|eur)\)"
     r"|[·⋅•](?:e|es|rice|trice|ive|ve|euse|ère|ne|le|s)\b))"
-    r"|(?P<ligature>[œŒæÆ])",
+    r"|(?P<ligature>[œŒæÆ])"
+    r"|(?P<surrogate>[\ud800-\udfff])",
     re.DOTALL | re.IGNORECASE,
 )
 _LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"}
@@ -106,7 +107,7 @@ def _replacement(match: re.Match[str]) -> str:
         return " " if decoded.isspace() else decoded
     if kind == "ligature":
         return _LIGATURES[match.group()]
-    return " " if kind == "drop" else ""
+    return " " if kind in ("drop", "surrogate") else ""
 
 
 def clean_text(original: str) -> CleanText:

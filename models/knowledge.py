@@ -38,7 +38,7 @@ LANGUAGES: tuple[str, ...] = ("fr", "en")
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 # Files that are not lists of entries.
-_SPECIAL_FILES = {"macros.yaml", "families.yaml", "numbers.yaml"}
+_SPECIAL_FILES = {"macros.yaml", "families.yaml", "numbers.yaml", "language.yaml"}
 
 
 class KnowledgeError(ValueError):
@@ -272,6 +272,12 @@ def load_knowledge(
     if problems:
         raise KnowledgeError("knowledge base is invalid:\n- " + "\n- ".join(problems))
     return KnowledgeBase(tuple(entries), macros, frequent, numbers, families, tuple(files))
+
+
+def read_neutral_words(skills_dir: Path = SKILLS_DIR) -> frozenset[str]:
+    """Words shared by French and English job ads, which language detection ignores."""
+    data = _read_yaml(skills_dir / "language.yaml")
+    return frozenset(str(word).lower() for word in data["neutral_words"])
 
 
 def normalise_space(text: str) -> str:
