@@ -302,6 +302,20 @@ def audit_posting(
     else:
         red_flags_out = red_flags
     legal = tuple(legal_checks(posting.title, posting.description)) if posting_lang == "fr" else ()
+    # The completeness patterns are French and English; in another language they would
+    # report as missing what they cannot read.
+    completeness = (
+        tuple(
+            completeness_checks(
+                posting.title,
+                posting.description,
+                context.structured,
+                extracted={"seniority": seniority_evidence(extraction)},
+            )
+        )
+        if posting_lang in ("fr", "en")
+        else ()
+    )
     return AuditReport(
         posting_id=posting.posting_id,
         title=posting.title,
@@ -315,14 +329,7 @@ def audit_posting(
         criteria=criteria,
         missing=missing,
         red_flags=red_flags_out,
-        completeness=tuple(
-            completeness_checks(
-                posting.title,
-                posting.description,
-                context.structured,
-                extracted={"seniority": seniority_evidence(extraction)},
-            )
-        ),
+        completeness=completeness,
         legal=legal,
         notes=_notes(posting, extraction, prediction, context),
         extractor_version=context.extractor_version,

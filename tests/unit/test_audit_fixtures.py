@@ -85,6 +85,10 @@ def test_declared_role_and_verdict(reports: dict[str, AuditReport], name: str) -
     if "verdict" in expect:
         assert report.verdict == expect["verdict"], report.reading.probabilities
         assert report.verdict_finding.key.startswith(f"verdict.{expect['verdict']}")
+    if "verdict_not" in expect:
+        assert report.verdict != expect["verdict_not"], report.reading.probabilities
+    if "notes" in expect:
+        assert [n.key for n in report.notes] == expect["notes"]
     if "predicted" in expect:
         assert report.reading.label == expect["predicted"]
     if expect.get("verdict") in ("matches", "reads_as_other_role"):

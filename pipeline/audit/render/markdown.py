@@ -82,9 +82,10 @@ def render_markdown(view: dict[str, Any]) -> str:
             out.append(f"- _{md(item['stance_label'])}_ — {md(item['text'])}")
             out.extend(_quote_lines(item, "  "))
         out.append("")
-    out += [f"## {md(h['completeness'])}", ""]
-    for item in view["completeness"]:
-        out.extend(_statement(item))
+    if view["completeness"]:
+        out += [f"## {md(h['completeness'])}", ""]
+        for item in view["completeness"]:
+            out.extend(_statement(item))
     if view["legal"]:
         out += ["", f"## {md(h['legal'])}", ""]
         for item in view["legal"]:

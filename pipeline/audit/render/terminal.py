@@ -120,9 +120,10 @@ def render_terminal(view: dict[str, Any], console: Console) -> None:
             for part in _evidence(item, plain):
                 console.print(Padding(part, (0, 0, 0, 2)))
 
-    console.print(_section(h["completeness"]))
-    for item in view["completeness"]:
-        console.print(_statement(item, plain))
+    if view["completeness"]:
+        console.print(_section(h["completeness"]))
+        for item in view["completeness"]:
+            console.print(_statement(item, plain))
     if view["legal"]:
         console.print(_section(h["legal"]))
         for item in view["legal"]:
