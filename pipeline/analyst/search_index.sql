@@ -1,8 +1,7 @@
 -- Full-text search, part 2: the BM25 index over every posting's current title and
--- description (tokenized once into search.documents, then inverted into search.terms),
--- and the search_postings table macro. Runs after search_schema.sql and after
+-- description (search.terms, search.documents) and the search_postings table macro. Runs after search_schema.sql and after
 -- the stopwords are loaded, with the analyst copy as the default database.
-CREATE OR REPLACE TABLE search.documents AS
+CREATE OR REPLACE TABLE search.terms AS
 WITH
 current_texts AS (
     SELECT p.posting_id, p.title || ' ' || v.description_text AS body
@@ -23,30 +22,19 @@ kept AS (
 ),
 
 final AS (
-    SELECT posting_id, list(term) AS terms, CAST(count(*) AS INTEGER) AS doc_length
+    SELECT term, posting_id, CAST(count(*) AS INTEGER) AS tf
     FROM kept
-    GROUP BY posting_id
-)
-
-SELECT * FROM final ORDER BY posting_id;
-
-CREATE OR REPLACE TABLE search.terms AS
-WITH
-occurrences AS (
-    SELECT posting_id, doc_length, unnest(terms) AS term
-    FROM search.documents
-),
-
-final AS (
-    SELECT term, posting_id, CAST(count(*) AS INTEGER) AS tf, any_value(doc_length) AS doc_length
-    FROM occurrences
     GROUP BY term, posting_id
 )
 
 -- sorted by term so a lookup reads only the row groups that hold the query's terms
 SELECT * FROM final ORDER BY term, posting_id;
 
-ALTER TABLE search.documents DROP COLUMN terms;
+CREATE OR REPLACE TABLE search.documents AS
+SELECT posting_id, CAST(sum(tf) AS INTEGER) AS doc_length
+FROM search.terms
+GROUP BY posting_id
+ORDER BY posting_id;
 
 -- search_postings('stratégie de marque'): the best max_results postings ranked by BM25
 -- (k1 1.2, b 0.75, as in DuckDB's fts), best first. match_all := true keeps only postings
@@ -69,7 +57,7 @@ corpus AS (
 ),
 
 matches AS (
-    SELECT t.term, t.posting_id, t.tf, t.doc_length
+    SELECT t.term, t.posting_id, t.tf
     FROM search.terms AS t
     WHERE t.term IN (SELECT term FROM kept_terms)
 ),
@@ -85,10 +73,11 @@ scored AS (
         sum(
             ln(1 + (c.n_docs - f.df + 0.5) / (f.df + 0.5))
             * m.tf * (k1 + 1)
-            / (m.tf + k1 * (1 - b + b * m.doc_length / c.avg_length))
+            / (m.tf + k1 * (1 - b + b * d.doc_length / c.avg_length))
         ) AS score
     FROM matches AS m
     JOIN term_frequencies AS f ON f.term = m.term
+    JOIN search.documents AS d ON d.posting_id = m.posting_id
     CROSS JOIN corpus AS c
     GROUP BY m.posting_id
 ),
