@@ -30,6 +30,7 @@ from pipeline.audit.report import (
     Quote,
     RoleReading,
     Source,
+    same_line,
 )
 from pipeline.audit.strings import report_language
 
@@ -197,12 +198,12 @@ def verdict_evidence(
             continue
         for sentence in item.evidence[:1]:
             quote = _locate(sentence, posting)
-            if quote and all(q.sentence != quote.sentence for q in quotes):
+            if quote and not any(same_line(q, quote) for q in quotes):
                 quotes.append(quote)
     for criterion in predicted_criteria:
         if criterion.found and criterion.stance == "supports":
             quotes.extend(
-                q for q in criterion.quotes[:1] if all(q.sentence != o.sentence for o in quotes)
+                q for q in criterion.quotes[:1] if all(not same_line(q, o) for o in quotes)
             )
     sources = tuple(
         dict.fromkeys(c.source for c in predicted_criteria if c.found and c.stance == "supports")

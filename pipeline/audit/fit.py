@@ -18,6 +18,7 @@ from pipeline.audit.report import (
     RoleReading,
     Source,
     Verdict,
+    distinct_lines,
 )
 from pipeline.audit.strings import percent
 
@@ -142,7 +143,7 @@ def fit_score(
     model_max = rules.model_points + (0.0 if total_weight else rules.coverage_points)
     prob = reading.probabilities.get(declared, 0.0)
     factors: list[FitFactor] = []
-    found_quotes = tuple(q for c in supports if c.found for q in c.quotes[:1])
+    found_quotes = distinct_lines([q for c in supports if c.found for q in c.quotes[:1]])
     factors.append(
         FitFactor(
             "model",
@@ -160,7 +161,6 @@ def fit_score(
     if total_weight:
         found = [c for c in supports if c.found]
         share = sum(c.weight for c in found) / total_weight
-        missing_sources = tuple(c.source for c in supports if not c.found)
         factors.append(
             FitFactor(
                 "coverage",
@@ -174,10 +174,9 @@ def fit_score(
                         ("total", str(len(supports))),
                         ("declared", declared),
                     ),
-                    tuple(q for c in found for q in c.quotes[:1]),
-                    tuple(dict.fromkeys(c.source for c in supports))
-                    if not found
-                    else missing_sources[:3],
+                    distinct_lines([q for c in found for q in c.quotes[:1]]),
+                    # With nothing found, the articles' expectations are the evidence.
+                    () if found else tuple(dict.fromkeys(c.source for c in supports))[:3],
                 ),
             )
         )
@@ -197,17 +196,12 @@ def fit_score(
             "fit.contrary",
             "warn",
             (("count", str(len(against_found))), ("declared", declared)),
-            tuple(q for c in against_found for q in c.quotes[:1]),
+            distinct_lines([q for c in against_found for q in c.quotes[:1]]),
             tuple(dict.fromkeys(c.source for c in against_found)),
         )
     else:
         contrary_finding = Finding(
-            "fit.contrary_none",
-            "ok",
-            (("declared", declared),),
-            (),
-            tuple(dict.fromkeys(c.source for c in _role_criteria(declared_criteria, "against")))
-            or (GUIDE,),
+            "fit.contrary_none", "ok", (("declared", declared),), (), (GUIDE,)
         )
     factors.append(
         FitFactor("contrary", _penalty(contrary), rules.contrary_points_max, contrary_finding)

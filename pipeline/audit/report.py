@@ -29,6 +29,27 @@ class Quote:
     sentence: str
 
 
+_LIST_MARKERS = "-–—•·*▪►➢➤✓✔ "
+
+
+def _line(quote: Quote) -> str:
+    return " ".join(quote.sentence.split()).lstrip(_LIST_MARKERS).strip()
+
+
+def same_line(a: Quote, b: Quote) -> bool:
+    """Two quotes of the same sentence of the ad (list markers and spacing aside)."""
+    return a.field == b.field and _line(a) == _line(b)
+
+
+def distinct_lines(quotes: tuple[Quote, ...] | list[Quote]) -> tuple[Quote, ...]:
+    """The quotes, keeping the first of several that quote the same sentence."""
+    out: list[Quote] = []
+    for quote in quotes:
+        if not any(same_line(quote, kept) for kept in out):
+            out.append(quote)
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a statement comes from when it is not (only) the ad itself.

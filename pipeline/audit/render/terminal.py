@@ -17,6 +17,11 @@ from pipeline.audit.render.common import STATUS_MARK, source_label, split_senten
 STYLE = {"ok": "green", "warn": "yellow", "fail": "bold red", "info": "cyan"}
 
 
+def _nb(text: str) -> str:
+    """Percentages glued to their sign: a terminal wraps at any space, even a narrow one."""
+    return text.replace("\u202f%", "%")
+
+
 # Without colours (a file, a pipe) the quoted words are marked with these.
 PLAIN_MARKS = ("⟨", "⟩")
 
@@ -47,7 +52,7 @@ def _statement(item: dict[str, Any], plain: bool = False) -> Group:
     head = Text()
     head.append(f"{STATUS_MARK.get(status, '·')} {item['status_label']}", style=STYLE[status])
     head.append("  ")
-    head.append(item["text"])
+    head.append(_nb(item["text"]))
     parts: list[RenderableType] = [head]
     if item.get("advice"):
         parts.append(Text("  → " + item["advice"], style="italic"))
@@ -72,7 +77,11 @@ def render_terminal(view: dict[str, Any], console: Console) -> None:
     summary.add_row(h["predicted"], Text(view["predicted"]["detail"]))
     summary.add_row(
         h["probabilities"],
-        Text(", ".join(f"{p['name']} {p['percent']}" for p in view["predicted"]["probabilities"])),
+        Text(
+            ", ".join(
+                f"{p['name']} {_nb(p['percent'])}" for p in view["predicted"]["probabilities"]
+            )
+        ),
     )
     summary.add_row(h["language"], Text(view["posting"]["language"] or "?"))
     console.print(Panel(summary, title=Text(h["report"], style="bold"), expand=True))
@@ -91,7 +100,7 @@ def render_terminal(view: dict[str, Any], console: Console) -> None:
     console.print(Text(h["factors"], style="dim"))
     for factor in view["fit"]["factors"]:
         line = Text(f"{factor['points']:+6.1f} {h['points']}  ", style="bold")
-        line.append(factor["statement"]["text"])
+        line.append(_nb(factor["statement"]["text"]))
         console.print(line)
         for part in _evidence(factor["statement"], plain):
             console.print(Padding(part, (0, 0, 0, 4)))
