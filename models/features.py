@@ -372,6 +372,8 @@ def _analyse(title: str, description: str) -> DutyProfile:
             if _hits(lex.topics[topic], s.norm):
                 topic_counts[topic] += 1
                 hit_any = True
+                if not social:
+                    add_evidence(topic, s.text)
         if social:
             add_evidence("social_duties", s.text)
         elif hit_any:
@@ -515,10 +517,12 @@ def role_links() -> dict[str, list[float]]:
     """
     try:
         from models.knowledge import load_knowledge
-    except ImportError:  # pragma: no cover - the extractor ships with the package
+
+        entries = load_knowledge().entries
+    except Exception:  # an unreadable knowledge base leaves the support features at zero
         return {}
     links: dict[str, list[float]] = {}
-    for entry in load_knowledge().entries:
+    for entry in entries:
         if entry.roles is None:
             continue
         vector = [0.0] * len(ROLES)

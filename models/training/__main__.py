@@ -15,13 +15,13 @@ from pathlib import Path
 from models.classifier import SHIPPED_ARTIFACT, save_model
 from models.evaluation.classifier_eval import default_extract
 from models.training.loader import label_counts, load_corpus
-from models.training.train import corpus_examples, cross_validate, train
+from models.training.train import AUGMENT_COPIES, corpus_examples, cross_validate, train
 
 
 def main(argv: list[str] | None = None) -> None:
     """Train, evaluate and save the shipped model."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--copies", type=int, default=2)
+    parser.add_argument("--copies", type=int, default=AUGMENT_COPIES)
     parser.add_argument("--output", type=Path, default=SHIPPED_ARTIFACT)
     parser.add_argument("--cv", type=int, default=5, help="cross-validation folds (0: skip)")
     args = parser.parse_args(argv)

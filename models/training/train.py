@@ -22,7 +22,7 @@ from models.training.loader import CorpusPosting, corpus_hash
 from models.types import ROLES, Extraction, PostingText
 
 HELDOUT_BUCKETS = 7  # one posting in seven is held out (~14 %)
-AUGMENT_COPIES = 2
+AUGMENT_COPIES = 3
 AUGMENT_WEIGHT = 0.5
 PERSON_LABEL_WEIGHT = 2.0  # a correction made by a person about a real ad
 WEAK_LABEL_WEIGHT = 0.3  # e.g. the label implied by a France Travail ROME code

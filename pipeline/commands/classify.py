@@ -245,7 +245,7 @@ def train_command(
     ] = False,
     copies: Annotated[
         int, typer.Option("--copies", min=0, help="Noisy copies per training posting.")
-    ] = 2,
+    ] = 3,
 ) -> None:
     """Retrain from the written corpus + recorded labels; register only if not worse."""
     from models.classifier import load_model, save_model

@@ -169,6 +169,14 @@ def test_shipped_model_metadata(shipped: RoleModel) -> None:
     assert meta["metrics"]["heldout_corpus"]["n"] > 0
 
 
+def test_shipped_model_matches_the_feature_data_files(shipped: RoleModel) -> None:
+    from models.classifier import feature_data_hash
+
+    # features.yaml / title_rules.yaml changed since the artifact was built:
+    # rebuild it with `python -m models.training`.
+    assert shipped.metadata["feature_data_hash"] == feature_data_hash()
+
+
 def test_title_mismatch_on_community_manager_with_strategic_duties(shipped: RoleModel) -> None:
     from models.evaluation.classifier_eval import default_extract
 
