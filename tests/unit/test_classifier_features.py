@@ -9,7 +9,7 @@ CM_AD = """Qui sommes-nous ?
 Une marque de thé installée à Lille, 30 salariés. Suivez-nous sur Instagram !
 
 Vos missions
-- Publier et programmer les posts sur Instagram et TikTok selon le planning validé par la responsable
+- Publier et programmer les posts sur Instagram et TikTok selon le planning validé
 - Répondre aux commentaires et aux messages privés
 - Animer la communauté : jeux-concours, stories
 - Participer à la mise en œuvre de la stratégie social media définie par la direction
