@@ -4,6 +4,7 @@ and the classifier are loaded (once per process) and the pure audit is called.""
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -94,3 +95,9 @@ class Auditor:
             source_url=ad.url,
         )
         return audit_posting(posting, extraction, prediction, knowledge, lang=lang, context=context)
+
+
+@lru_cache(maxsize=4)
+def shared_auditor(model_path: Path | None = None) -> Auditor:
+    """One auditor per model for the whole process (models load once, on first use)."""
+    return Auditor(model_path)

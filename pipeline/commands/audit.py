@@ -65,7 +65,7 @@ def audit(
     """
     from pipeline.audit import inputs
     from pipeline.audit.render import build_view, render_terminal, render_text
-    from pipeline.audit.runner import Auditor, ModelUnavailableError, active_model_path
+    from pipeline.audit.runner import ModelUnavailableError, active_model_path, shared_auditor
     from pipeline.config import load_settings
 
     err = Console(stderr=True)
@@ -92,7 +92,7 @@ def audit(
             ad = inputs.from_bytes(data, title=title, origin="stdin")
         else:
             ad = inputs.from_file(Path(str(source)), title=title)
-        auditor = Auditor(model or active_model_path(settings.analyst_path))
+        auditor = shared_auditor(model or active_model_path(settings.analyst_path))
         report = auditor.audit(ad, lang=lang)
     except inputs.InputError as exc:
         err.print(str(exc), markup=False, highlight=False)

@@ -27,12 +27,12 @@ def web(
     """Serve the audit page on http://127.0.0.1:PORT (this computer only)."""
     import uvicorn
 
-    from pipeline.audit.runner import Auditor, ModelUnavailableError, active_model_path
+    from pipeline.audit.runner import ModelUnavailableError, active_model_path, shared_auditor
     from pipeline.config import load_settings
     from pipeline.web.app import create_app
 
     console = Console(stderr=True)
-    auditor = Auditor(model or active_model_path(load_settings().analyst_path))
+    auditor = shared_auditor(model or active_model_path(load_settings().analyst_path))
     try:
         auditor.warm_up()
     except ModelUnavailableError as exc:

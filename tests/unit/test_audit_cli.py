@@ -10,7 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from pipeline.audit.runner import Auditor, ModelUnavailableError
+from pipeline.audit.runner import ModelUnavailableError, shared_auditor
 from pipeline.cli import app
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "audit"
@@ -22,7 +22,7 @@ def model_args() -> list[str]:
     """``--model`` when ROLESCOPE_AUDIT_MODEL names one; skip when no model can load."""
     model = os.environ.get("ROLESCOPE_AUDIT_MODEL")
     try:
-        Auditor(Path(model) if model else None).warm_up()
+        shared_auditor(Path(model) if model else None).warm_up()
     except ModelUnavailableError as exc:
         pytest.skip(f"models unavailable: {exc}")
     return ["--model", model] if model else []
