@@ -190,11 +190,16 @@ def verdict_evidence(
     posting: PostingText,
     prediction: Prediction,
     predicted_criteria: Sequence[CriterionFinding],
+    red_flag_ids: frozenset[str] = frozenset(),
 ) -> tuple[tuple[Quote, ...], tuple[Source, ...]]:
-    """Quotes for the role the ad describes: the classifier's evidence, then its criteria."""
+    """Quotes for the role the ad describes: the classifier's evidence, then its criteria.
+
+    Red flags the classifier leaned on are left out: they are reported as red
+    flags, not as signs that the ad describes a role.
+    """
     quotes: list[Quote] = []
     for item in prediction.top_criteria:
-        if item.role != prediction.label:
+        if item.role != prediction.label or item.ref_id in red_flag_ids:
             continue
         for sentence in item.evidence[:1]:
             quote = _locate(sentence, posting)
@@ -291,7 +296,10 @@ def audit_posting(
     )
     red_flags = red_flag_findings(extraction, knowledge)
     verdict = decide_verdict(declared_role, reading)
-    quotes, sources = verdict_evidence(posting, prediction, criteria[prediction.label])
+    red_flag_ids = frozenset(e.id for e in knowledge.entries if e.kind == "red_flag")
+    quotes, sources = verdict_evidence(
+        posting, prediction, criteria[prediction.label], red_flag_ids
+    )
     found_verdict = verdict_finding(
         verdict, posting.title, declared_role, reading, quotes, sources, report_lang
     )

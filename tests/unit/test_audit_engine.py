@@ -287,3 +287,18 @@ def test_verdict_wording_when_the_title_names_no_social_role() -> None:
     other = run(title="Comptable", pred=prediction(OTHER, probs(0.05, 0.05), OTHER))
     assert other.verdict_finding.key == "verdict.matches_other"
     assert other.missing == ()  # nothing is "needed" of another job
+
+
+def test_red_flags_are_not_quoted_as_evidence_of_the_role() -> None:
+    flagged = "Votre compte Instagram personnel est un plus."
+    pred = prediction(
+        CM,
+        probs(0.8, 0.1),
+        CM,
+        top=(
+            CriterionEvidence("rf.personal", CM, 2.0, (flagged,)),
+            CriterionEvidence("duty.execution", CM, 1.0, ("Vous modérez nos pages.",)),
+        ),
+    )
+    report = run(pred=pred, mentions=(mention("red_flag", "rf.personal", "compte Instagram"),))
+    assert [q.text for q in report.verdict_finding.quotes] == ["Vous modérez nos pages."]
