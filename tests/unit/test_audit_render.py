@@ -63,6 +63,11 @@ def test_report_language_choice() -> None:
 
 def test_split_sentence_picks_out_the_quote() -> None:
     assert split_sentence("Vous modérez nos pages", "modérez") == ("Vous ", "modérez", " nos pages")
+    assert split_sentence("- Publier les posts.", "- Publier les posts.") == (
+        "",
+        "Publier les posts.",
+        "",
+    )
     assert split_sentence("", "x") == ("", "x", "")
     assert split_sentence("autre chose", "x") == ("", "x", "")
 

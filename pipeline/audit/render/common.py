@@ -15,6 +15,7 @@ def split_sentence(sentence: str, text: str) -> tuple[str, str, str]:
     match is the quoted words and the sentence is dropped.
     """
     sentence = sentence.strip().lstrip(_BULLETS).strip()
+    text = text.strip().lstrip(_BULLETS).strip() or text
     if not sentence:
         return "", text, ""
     at = sentence.find(text)
