@@ -26,14 +26,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LIKE_NUM, LOWER, ORTH, SHAPE
+from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_NUM, LOWER, ORTH, SHAPE
 from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 from models.extract_text import fold_term
 
-_ATTRS = (LOWER, ORTH, IS_SPACE, IS_PUNCT, LIKE_NUM, SHAPE, IDX)
-_COL_LOWER, _COL_ORTH, _COL_SPACE, _COL_PUNCT, _COL_NUM, _COL_SHAPE, _COL_IDX = range(7)
+_ATTRS = (LOWER, ORTH, IS_SPACE, IS_PUNCT, LIKE_NUM, SHAPE)
+_COL_LOWER, _COL_ORTH, _COL_SPACE, _COL_PUNCT, _COL_NUM, _COL_SHAPE = range(6)
 _STRING_COLUMNS = {"LOWER": _COL_LOWER, "ORTH": _COL_ORTH, "SHAPE": _COL_SHAPE}
 _FLAG_COLUMNS = {"IS_SPACE": _COL_SPACE, "IS_PUNCT": _COL_PUNCT, "LIKE_NUM": _COL_NUM}
 _OP_RE = re.compile(r"^\{(\d*)(,?)(\d*)\}$")
@@ -56,6 +56,7 @@ class _Step:
     high: int
     literals: frozenset[int] | None  # LOWER hashes that can match, when known
     numeric: bool  # the token must look like a number
+    literal_only: bool = False  # the LOWER literals are the whole test
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,15 @@ def _flag_test(column: int, flag: int) -> Test:
     return lambda rows, i, doc: rows[column][i] == flag
 
 
+def _all_of(tests: list[Test]) -> Test:
+    """One test that passes when every test passes (chained closures, no generator)."""
+    first, rest = tests[0], tests[1:]
+    if not rest:
+        return first
+    second = _all_of(rest)
+    return lambda rows, i, doc: first(rows, i, doc) and second(rows, i, doc)
+
+
 def _step(spec: dict[str, Any], strings: StringStore) -> _Step:
     tests: list[Test] = []
     literals: frozenset[int] | None = None
@@ -133,11 +143,9 @@ def _step(spec: dict[str, Any], strings: StringStore) -> _Step:
     if not tests:
         return _Step(lambda rows, i, doc: True, low, high, None, False)
     if len(tests) == 1:
-        return _Step(tests[0], low, high, literals, numeric)
-    combined = tuple(tests)
-    return _Step(
-        lambda rows, i, doc: all(t(rows, i, doc) for t in combined), low, high, literals, numeric
-    )
+        only = literals is not None and set(spec) - {"OP"} == {"LOWER"}
+        return _Step(tests[0], low, high, literals, numeric, only)
+    return _Step(_all_of(tests), low, high, literals, numeric)
 
 
 class FastMatcher:
@@ -160,6 +168,7 @@ class FastMatcher:
         self._by_literal: dict[int, list[tuple[_Pattern, int]]] = defaultdict(list)
         self._by_number: list[tuple[_Pattern, int]] = []
         self._everywhere: list[_Pattern] = []
+        self._numeric_shapes: dict[int, bool] = {}
         self.pattern_count = 0
 
     def add(self, key: str, patterns: Iterable[list[dict[str, Any]]]) -> None:
@@ -169,6 +178,17 @@ class FastMatcher:
             pattern = _Pattern(key_hash, tuple(_step(t, self._strings) for t in tokens))
             self._index(pattern)
             self.pattern_count += 1
+
+    def _numeric_shape(self, shape: int) -> bool:
+        """Whether a token shape ("dd", "+d", "dxxx") starts like a number; cached."""
+        known = self._numeric_shapes.get(shape)
+        if known is None:
+            text = self._strings[shape] if shape else ""
+            known = bool(text) and (
+                text[0] == "d" or (text[0] in _NUMERIC_START and text[1:2] == "d")
+            )
+            self._numeric_shapes[shape] = known
+        return known
 
     def _cost(self, step: _Step) -> float | None:
         """How often a step's token occurs, roughly; None if it cannot anchor a pattern."""
@@ -181,7 +201,8 @@ class FastMatcher:
                     for h in step.literals
                 )
             )
-        return 200.0 if step.numeric else None
+        # Numbers are frequent (French "un", "une" count as numbers): a last resort.
+        return 1500.0 if step.numeric else None
 
     def _index(self, pattern: _Pattern) -> None:
         """Anchor a pattern on its rarest single-token step."""
@@ -203,7 +224,6 @@ class FastMatcher:
         if len(doc) == 0:
             return []
         rows: list[list[int]] = doc.to_array(list(_ATTRS)).T.tolist()
-        text = doc.text
         found: dict[tuple[int, int], int] = {}
         size = len(doc)
         for position, lower in enumerate(rows[_COL_LOWER]):
@@ -212,7 +232,7 @@ class FastMatcher:
                 for pattern, anchor in candidates:
                     _try(pattern, anchor, position, rows, doc, size, found)
             if self._by_number and (
-                rows[_COL_NUM][position] or text[rows[_COL_IDX][position]] in _NUMERIC_START
+                rows[_COL_NUM][position] or self._numeric_shape(rows[_COL_SHAPE][position])
             ):
                 for pattern, anchor in self._by_number:
                     _try(pattern, anchor, position, rows, doc, size, found)
@@ -241,10 +261,23 @@ def _try(
 ) -> None:
     """Match the steps after the anchor forwards and the steps before it backwards."""
     steps = pattern.steps
-    if not steps[anchor].test(rows, position, doc):
+    step = steps[anchor]
+    if not step.literal_only and not step.test(rows, position, doc):
         return
+    # Cheap rejections before the recursive search: a mandatory neighbour that fails.
+    if anchor + 1 < len(steps):
+        after = steps[anchor + 1]
+        if after.low and (position + 1 >= size or not after.test(rows, position + 1, doc)):
+            return
+    if anchor:
+        before = steps[anchor - 1]
+        if before.low and (position == 0 or not before.test(rows, position - 1, doc)):
+            return
     end = _longest(steps, anchor + 1, position + 1, rows, doc, size)
     if end < 0:
+        return
+    if anchor == 0:
+        _record(found, pattern.key, position, end)
         return
     for start in _starts(steps, anchor - 1, position, rows, doc):
         if end > start:
@@ -278,17 +311,29 @@ def _starts(
     steps: tuple[_Step, ...], index: int, position: int, rows: list[list[int]], doc: Doc
 ) -> set[int]:
     """Every start from which ``steps[:index + 1]`` match the tokens ending at ``position``."""
-    if index < 0:
-        return {position}
-    step = steps[index]
     out: set[int] = set()
+    _collect_starts(steps, index, position, rows, doc, out)
+    return out
+
+
+def _collect_starts(
+    steps: tuple[_Step, ...],
+    index: int,
+    position: int,
+    rows: list[list[int]],
+    doc: Doc,
+    out: set[int],
+) -> None:
+    if index < 0:
+        out.add(position)
+        return
+    step = steps[index]
     count = 0
     cursor = position
     if step.low == 0:
-        out |= _starts(steps, index - 1, cursor, rows, doc)
+        _collect_starts(steps, index - 1, cursor, rows, doc, out)
     while count < step.high and cursor > 0 and step.test(rows, cursor - 1, doc):
         cursor -= 1
         count += 1
         if count >= step.low:
-            out |= _starts(steps, index - 1, cursor, rows, doc)
-    return out
+            _collect_starts(steps, index - 1, cursor, rows, doc, out)

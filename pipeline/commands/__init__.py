@@ -7,7 +7,16 @@ import importlib
 import typer
 
 # One entry per command module under pipeline/commands/.
-COMMAND_MODULES: tuple[str, ...] = ("run", "audit", "web", "sql", "export", "report", "classify")
+COMMAND_MODULES: tuple[str, ...] = (
+    "run",
+    "audit",
+    "web",
+    "sql",
+    "export",
+    "report",
+    "classify",
+    "extract",
+)
 
 
 def register_all(app: typer.Typer) -> None:

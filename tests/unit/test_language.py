@@ -53,10 +53,12 @@ def test_mixed_text_gets_its_dominant_language() -> None:
     assert detect_language(ENGLISH + " " + FRENCH * 6) == "fr"  # English only at the start
 
 
-def test_windows_spread_from_start_to_end() -> None:
+def test_windows_are_the_start_the_end_and_the_middle() -> None:
     text = "début " * 200 + "milieu " * 200 + "fin " * 200
-    picked = windows(text, size=100, limit=5)
-    assert len(picked) == 5 and all(len(p) <= 100 for p in picked)
-    assert picked[0].startswith("début") and "milieu" in picked[2] and picked[-1].endswith("fin")
+    start, end, middle = windows(text, size=100)
+    assert all(0 < len(p) <= 100 for p in (start, end, middle))
+    assert set(start.split()) == {"début"}
+    assert set(end.split()) == {"fin"}
+    assert set(middle.split()) == {"milieu"}
     assert windows("court") == ["court"]
     assert windows("   ") == []
