@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -326,6 +327,10 @@ def timed(fn: Callable[[], object], runs: int = 3) -> float:
     return statistics.median(samples)
 
 
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[Any]:
+    return con.execute(sql, params or []).fetchall()
+
+
 def measure(analyst: Path) -> dict[str, Any]:
     """Latency of every view, documented query and a few searches on the analyst copy."""
     con = open_analyst(analyst)
@@ -338,11 +343,9 @@ def measure(analyst: Path) -> dict[str, Any]:
     results: dict[str, Any] = {"views": {}, "queries": {}, "search": {}}
     for view in views:
         (rows,) = con.execute(f"SELECT count(*) FROM {view}").fetchone() or (0,)
-        full = timed(
-            lambda v=view: con.execute(f"SELECT bit_xor(hash(COLUMNS(*))) FROM {v}").fetchall()
-        )
+        full = timed(partial(_fetch, con, f"SELECT bit_xor(hash(COLUMNS(*))) FROM {view}"))
         limit = " LIMIT 1000" if view in ROW_LEVEL else ""
-        fetch = timed(lambda v=view, lim=limit: con.execute(f"SELECT * FROM {v}{lim}").fetchall())
+        fetch = timed(partial(_fetch, con, f"SELECT * FROM {view}{limit}"))
         results["views"][view] = {"rows": rows, "full_s": full, "fetch_s": fetch, "limit": limit}
         print(
             f"  {view:<28} rows {rows:>10,}  full {full:6.3f} s  fetch{limit or ' all'}"
@@ -351,13 +354,11 @@ def measure(analyst: Path) -> dict[str, Any]:
         )
     for doc in list_queries():
         text = doc.path.read_text(encoding="utf-8")
-        seconds = timed(lambda t=text: run_query(con, t))
+        seconds = timed(partial(run_query, con, text))
         results["queries"][doc.name] = seconds
         print(f"  query {doc.name:<48} {seconds:6.3f} s", flush=True)
     for query in ("stratégie de marque", "modération communauté tiktok", "mot1999"):
-        seconds = timed(
-            lambda q=query: con.execute("SELECT * FROM search_postings(?) LIMIT 20", [q]).fetchall()
-        )
+        seconds = timed(partial(_fetch, con, "SELECT * FROM search_postings(?) LIMIT 20", [query]))
         results["search"][query] = seconds
         print(f"  search {query!r:<40} {seconds:6.3f} s", flush=True)
     con.close()

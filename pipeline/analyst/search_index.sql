@@ -1,6 +1,7 @@
 -- Full-text search, part 2: the BM25 index over every posting's current title and
--- description (search.terms, search.documents) and the search_postings table macro. Runs after search_schema.sql and after
--- the stopwords are loaded, with the analyst copy as the default database.
+-- description (search.terms, search.documents) and the search_postings table macro.
+-- Runs after search_schema.sql and after the stopwords are loaded, with the analyst copy
+-- as the default database.
 CREATE OR REPLACE TABLE search.terms AS
 WITH
 current_texts AS (
