@@ -207,7 +207,9 @@ def render(data: ReportData, title: str = "rolescope: social-media roles in job 
         title=escape(title),
         generated_at=escape(data.generated_at.isoformat(sep=" ")),
         source=escape(data.source),
-        data_through=escape(str(data.data_through or "-")),
+        data_through=escape(
+            str(data.data_through.replace(microsecond=0)) if data.data_through else "-"
+        ),
         model_version=escape(data.model_version or "none"),
         headline=headline,
         role_legend=share_legend,
