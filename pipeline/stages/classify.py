@@ -23,24 +23,29 @@ class ClassifyCounts:
 
 
 def active_model(store: Warehouse) -> RoleModel:
-    """The model registered as active, else the shipped one (registered on first use)."""
+    """The model the flow scores with, registered (and made active) if it is not yet.
+
+    A model trained locally and registered as active is used as long as its
+    file exists; otherwise the shipped model is. Whatever file is loaded, the
+    version inside it is the one registered, so a replaced artifact can never
+    score under an older version's name.
+    """
     registered = store.active_model()
-    if registered is not None:
-        return load_model(Path(registered[1]))
-    model = load_model(None)
-    meta = model.metadata
-    store.register_model(
-        model.version,
-        artifact_path=str(meta.get("artifact_path", "")),
-        created_at=datetime.fromisoformat(meta["created_at"])
-        if meta.get("created_at")
-        else datetime.now(UTC),
-        training_data_hash=meta.get("training_data_hash"),
-        sklearn_version=meta.get("sklearn_version"),
-        metrics=meta.get("metrics", {}),
-        metadata={k: v for k, v in meta.items() if k != "metrics"},
-        activate=True,
-    )
+    local = registered is not None and Path(registered[1]).exists()
+    model = load_model(Path(registered[1]) if local and registered else None)
+    if registered is None or registered[0] != model.version:
+        meta = model.metadata
+        created = meta.get("created_at")
+        store.register_model(
+            model.version,
+            artifact_path=str(meta.get("artifact_path", "")),
+            created_at=datetime.fromisoformat(created) if created else datetime.now(UTC),
+            training_data_hash=meta.get("training_data_hash"),
+            sklearn_version=meta.get("sklearn_version"),
+            metrics=meta.get("metrics", {}),
+            metadata={k: v for k, v in meta.items() if k != "metrics"},
+            activate=True,
+        )
     return model
 
 
