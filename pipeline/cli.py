@@ -15,3 +15,7 @@ app = typer.Typer(
 from pipeline.commands import register_all  # noqa: E402
 
 register_all(app)
+
+
+if __name__ == "__main__":
+    app()
