@@ -55,8 +55,8 @@ def _status_table(summary: ExtractionSummary) -> Table:
     table.add_column("postings", justify="right")
     for status, count in summary.statuses.most_common():
         table.add_row(status, str(count))
-    languages = ", ".join(f"{lang} {n}" for lang, n in summary.languages.most_common())
-    table.caption = f"languages: {languages}"
+    for language, count in summary.languages.most_common():
+        table.add_row(f"  language {language}", str(count))
     return table
 
 
