@@ -6,9 +6,10 @@ spaCy's ``Matcher`` starts every pattern at every token and evaluates ``IN``,
 postings a second. This module evaluates the *same* patterns (the subset of
 the spaCy pattern language the knowledge base uses) differently:
 
-- each pattern is indexed by the token it must contain at a fixed offset from
-  its start (a literal ``LOWER`` value, or "a number"), so a pattern is only
-  tried where its anchor occurs;
+- each pattern is indexed by its rarest single-token step (a set of literal
+  ``LOWER`` values, or "a number"), so it is only tried where that token occurs;
+  the steps after the anchor are matched forwards and the steps before it
+  backwards;
 - token tests compare 64-bit string hashes read in one call with
   ``Doc.to_array``, so set membership is a Python ``frozenset`` lookup.
 
