@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -203,7 +204,9 @@ class TwoStageClassifier(ClassifierMixin, BaseEstimator):
             cv=splits,
             ensemble=True,
         )
-        return stage.fit(X, y, sample_weight=weights)
+        stage.fit(X, y, sample_weight=weights)
+        stage.cv = self.folds  # the split indices were only needed for fitting
+        return stage
 
     def fit(
         self, X: Any, y: Sequence[str], sample_weight: Any = None, groups: Any = None
@@ -696,7 +699,7 @@ def save_model(model: RoleModel, artifact_path: Path) -> Path:
 
     artifact_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = artifact_path.with_name(f".{artifact_path.name}.tmp")
-    sio.dump(model.pipeline, tmp)
+    sio.dump(model.pipeline, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     untrusted = set(sio.get_untrusted_types(file=tmp)) - set(TRUSTED_TYPES)
     if untrusted:
         tmp.unlink(missing_ok=True)

@@ -17,10 +17,12 @@ from models.evaluation.classifier_eval import default_extract, evaluate_lines, r
 
 pytestmark = pytest.mark.eval
 
-# Figures measured for the shipped model (see the report in models/artifacts/*.json);
-# the floors sit a little under them so a retrain that changes nothing real passes.
-MIN_MACRO_F1 = MACRO_FLOOR = 0.0
-MIN_MARGIN_OVER_BASELINE = MARGIN_FLOOR = 0.0
+# Measured for the shipped model: macro-F1 0.815 against 0.792 for the title-keyword
+# baseline (+0.023). The targets (>= 0.85, >= baseline + 0.15) are NOT
+# reached; these floors guard the level reached, a little under it so a retrain
+# that changes nothing real still passes, and never below the baseline.
+MACRO_FLOOR = 0.80
+MARGIN_FLOOR = 0.0
 
 
 @pytest.fixture(scope="module")
