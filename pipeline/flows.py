@@ -8,7 +8,6 @@ from typing import Any
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
-from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.config import Settings, load_settings
 from pipeline.runlock import exclusive_run
@@ -22,6 +21,8 @@ from pipeline.tasks import (
     load_task,
     new_run_id,
     publish_task,
+    recover_task,
+    task_runner_from_env,
 )
 
 
@@ -44,7 +45,8 @@ def _spider_sources(
     return expand_demo(entries, demo.sitemap_url, demo.greenhouse_api_base)
 
 
-@flow(name="rolescope-nightly", task_runner=ThreadPoolTaskRunner(max_workers=2))  # type: ignore[arg-type]
+# Threads by default; Dask workers with ROLESCOPE_TASK_RUNNER=dask or ROLESCOPE_DASK_ADDRESS.
+@flow(name="rolescope-nightly", task_runner=task_runner_from_env())
 def nightly(
     home: str | None = None,
     sources_file: str | None = None,
@@ -56,6 +58,8 @@ def nightly(
     run_id = new_run_id()
     with exclusive_run(settings.run_lock_path, run_id):
         entries = read_sources(settings.sources_file, only=source)
+        # Batches an interrupted run staged but never loaded go in first, in run order.
+        recovered = recover_task(settings.warehouse_path, settings.staging_dir, run_id)
         with ExitStack() as stack:
             spider_sources = _spider_sources(stack, entries, demo_edition)
             crawls = [
@@ -73,7 +77,7 @@ def nightly(
         role_counts = publish_task(settings.warehouse_path, settings.analyst_path)
     summary = RunSummary(
         run_id=run_id,
-        sources=loaded,
+        sources=[*recovered, *loaded],
         extracted=extracted.postings,
         classified=classified.postings,
         model_version=classified.model_version,

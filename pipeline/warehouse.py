@@ -24,6 +24,7 @@ import numpy as np
 
 from models.types import Extraction, Mention, PostingText, Prediction
 from pipeline.analyst.publish import prepare_analyst_copy
+from pipeline.faults import fault_point
 from spiders.items import JobPosting, QuarantineRecord
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -33,6 +34,10 @@ MIGRATIONS_DIR = SQL_DIR / "migrations"
 SCHEMA_VERSION = 1
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
+
+
+# crawl_runs.status of a staged batch a later run chose not to load (see load.recover_leftovers)
+ABANDONED = "abandoned"
 
 
 class WarehouseLockedError(RuntimeError):
@@ -304,6 +309,32 @@ class Warehouse:
                 "UPDATE sources SET last_crawled = ? WHERE source_id = ?", [finished_at, source_id]
             )
 
+    def settled_crawls(self) -> set[tuple[str, str]]:
+        """(run_id, source_id) of every crawl whose batch was loaded or abandoned."""
+        rows = self.query(
+            "SELECT run_id, source_id FROM crawl_runs WHERE loaded_at IS NOT NULL OR status = ?",
+            [ABANDONED],
+        )
+        return {(r[0], r[1]) for r in rows}
+
+    def loaded_after(self, source_id: str, run_id: str) -> str | None:
+        """The latest run after ``run_id`` that loaded a batch of this source, if any."""
+        rows = self.query(
+            "SELECT max(run_id) FROM crawl_runs "
+            "WHERE source_id = ? AND run_id > ? AND loaded_at IS NOT NULL",
+            [source_id, run_id],
+        )
+        return rows[0][0] if rows else None
+
+    def abandon_crawl(self, run_id: str, source_id: str) -> None:
+        """Mark a recorded crawl's batch as never to be loaded (a later batch superseded it)."""
+        with self.transaction() as con:
+            con.execute(
+                "UPDATE crawl_runs SET status = ? WHERE run_id = ? AND source_id = ? "
+                "AND loaded_at IS NULL",
+                [ABANDONED, run_id, source_id],
+            )
+
     def crawl_state(self, run_id: str, source_id: str) -> tuple[str, bool] | None:
         """(status, loaded) of one source's crawl in one run, or None if not recorded."""
         rows = self.query(
@@ -357,6 +388,7 @@ class Warehouse:
                     source_id,
                 ],
             )
+            fault_point("load.before_commit")
         return LoadCounts(
             scraped=len(batch),
             new=counts.new,
@@ -507,6 +539,7 @@ class Warehouse:
                 ).fetchall()
             finally:
                 con.unregister("cluster_arrays")
+            fault_point("dedup.before_commit")
         return len(changed)
 
     # -- extraction ---------------------------------------------------------------
@@ -619,6 +652,8 @@ class Warehouse:
                     )
                 finally:
                     con.unregister("mention_arrays")
+            fault_point("extract.before_commit")
+        fault_point("extract.after_commit")
         return len(rows)
 
     # -- classification -------------------------------------------------------------
@@ -717,6 +752,7 @@ class Warehouse:
                     activate,
                 ],
             )
+        fault_point("classify.after_register")
 
     def active_model(self) -> tuple[str, str] | None:
         """(model_version, artifact_path) of the active registered model, if any."""
@@ -824,6 +860,7 @@ class Warehouse:
                         code.get("onet_code"),
                     ],
                 )
+            fault_point("classify.before_commit")
         return len(predictions)
 
     # -- publishing -------------------------------------------------------------------
@@ -836,7 +873,9 @@ class Warehouse:
         """
         destination.parent.mkdir(parents=True, exist_ok=True)
         tmp = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
-        for leftover in (tmp, Path(f"{tmp}.wal")):
+        # Half-written copies of publishes that were killed (any pid): only the process
+        # holding this warehouse read-write publishes from it, so none is in use.
+        for leftover in destination.parent.glob(f".{destination.name}.*.tmp*"):
             leftover.unlink(missing_ok=True)
         self.con.execute("CHECKPOINT")
         source_db = self.con.execute("SELECT current_database()").fetchone()
@@ -849,12 +888,14 @@ class Warehouse:
             self.con.execute("DETACH analyst_copy")
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
+        fault_point("publish.before_replace")
         os.replace(tmp, destination)
         directory = os.open(destination.parent, os.O_RDONLY)
         try:
             os.fsync(directory)
         finally:
             os.close(directory)
+        fault_point("publish.after_replace")
         return destination
 
 

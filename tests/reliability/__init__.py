@@ -1,0 +1,1 @@
+"""Reliability tests: crashes at every stage, idempotence, overlap, hostile input, secrets."""
