@@ -1,17 +1,30 @@
-"""Classification stage: score what is new, changed, or scored by an older model."""
+"""Classification stage: score what is new, changed, or scored by an older model.
+
+Same shape as the extraction stage: pending postings are cut into chunks,
+``submit`` runs ``classify_chunk`` on each (here, on threads or on Dask
+workers), and this process, the only writer, commits each chunk's predictions
+in order. Each worker loads the model once (per artifact file) and checks it
+is the version the run registered before scoring anything with it.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import islice
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from models.classifier import RoleModel, load_model
+from models.classifier import SHIPPED_ARTIFACT, RoleModel, load_model
 from models.codes import codes_for
-from models.types import ROLES
+from models.types import ROLES, Extraction, Mention, PostingText, Prediction
 from pipeline.progress import progress_bar
+from pipeline.stages.extract import IN_FLIGHT, Submit, chunk_size_for, in_windows, run_here
 from pipeline.warehouse import Warehouse, open_warehouse
+
+CHUNK_SIZE = 1000
 
 
 @dataclass(frozen=True)
@@ -22,52 +35,211 @@ class ClassifyCounts:
     postings: int = 0
 
 
+# One model per process and artifact file; threads of the thread runner take turns with it.
+_MODEL_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def _load(artifact: str | None, stamp: tuple[int, int] | None) -> RoleModel:
+    # ``stamp`` (mtime, size) makes a replaced artifact file load again in a long-lived worker
+    del stamp
+    return load_model(Path(artifact) if artifact else None)
+
+
+def _stamp(artifact: str | None) -> tuple[int, int] | None:
+    path = Path(artifact) if artifact else SHIPPED_ARTIFACT
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def shared_model(artifact: str | None) -> RoleModel:
+    """This process's copy of the model in ``artifact`` (``None``: the shipped one), loaded once."""
+    with _MODEL_LOCK:
+        return _load(artifact, _stamp(artifact))
+
+
+def model_metadata(artifact: str | None) -> dict[str, Any]:
+    """Metadata (version first of all) of the model a worker loads from ``artifact``."""
+    return dict(shared_model(artifact).metadata)
+
+
+def classify_chunk(
+    artifact: str | None,
+    expected_version: str,
+    postings: list[PostingText],
+    extractions: list[Extraction],
+) -> list[Prediction]:
+    """Score one chunk with this process's model, which must be ``expected_version``."""
+    model = shared_model(artifact)
+    if model.version != expected_version:
+        raise RuntimeError(
+            f"worker model is {model.version}, the run registered {expected_version}: "
+            "the artifact must be the same file on every worker"
+        )
+    with _MODEL_LOCK:
+        return model.predict(postings, extractions)
+
+
+def model_artifact(store: Warehouse) -> str | None:
+    """The artifact the flow scores with: the registered local model while its file
+    exists, else ``None`` (the shipped model, which every worker has)."""
+    registered = store.active_model()
+    if registered is None or not Path(registered[1]).exists():
+        return None
+    path = Path(registered[1]).resolve()
+    return None if path == SHIPPED_ARTIFACT.resolve() else str(path)
+
+
+def register_active(store: Warehouse, metadata: dict[str, Any]) -> str:
+    """Register (and activate) the loaded model unless it is the active one; its version.
+
+    Whatever file was loaded, the version inside it is the one registered, so a
+    replaced artifact can never score under an older version's name.
+    """
+    version = str(metadata["version"])
+    registered = store.active_model()
+    if registered is None or registered[0] != version:
+        created = metadata.get("created_at")
+        store.register_model(
+            version,
+            artifact_path=str(metadata.get("artifact_path", "")),
+            created_at=datetime.fromisoformat(created) if created else datetime.now(UTC),
+            training_data_hash=metadata.get("training_data_hash"),
+            sklearn_version=metadata.get("sklearn_version"),
+            metrics=metadata.get("metrics", {}),
+            metadata={k: v for k, v in metadata.items() if k != "metrics"},
+            activate=True,
+        )
+    return version
+
+
 def active_model(store: Warehouse) -> RoleModel:
     """The model the flow scores with, registered (and made active) if it is not yet.
 
     A model trained locally and registered as active is used as long as its
-    file exists; otherwise the shipped model is. Whatever file is loaded, the
-    version inside it is the one registered, so a replaced artifact can never
-    score under an older version's name.
+    file exists; otherwise the shipped model is.
     """
-    registered = store.active_model()
-    local = registered is not None and Path(registered[1]).exists()
-    model = load_model(Path(registered[1]) if local and registered else None)
-    if registered is None or registered[0] != model.version:
-        meta = model.metadata
-        created = meta.get("created_at")
-        store.register_model(
-            model.version,
-            artifact_path=str(meta.get("artifact_path", "")),
-            created_at=datetime.fromisoformat(created) if created else datetime.now(UTC),
-            training_data_hash=meta.get("training_data_hash"),
-            sklearn_version=meta.get("sklearn_version"),
-            metrics=meta.get("metrics", {}),
-            metadata={k: v for k, v in meta.items() if k != "metrics"},
-            activate=True,
-        )
+    model = shared_model(model_artifact(store))
+    register_active(store, model.metadata)
     return model
 
 
+_PENDING = """
+    CREATE OR REPLACE TEMP TABLE pending_classification AS
+    SELECT (row_number() OVER (ORDER BY p.posting_id) - 1) AS n, p.posting_id, p.content_hash
+    FROM postings p
+    JOIN extractions e
+      ON e.posting_id = p.posting_id AND e.content_hash = p.content_hash
+     AND e.extractor_version = ?
+    WHERE EXISTS (SELECT 1 FROM posting_versions v
+                  WHERE v.posting_id = p.posting_id AND v.content_hash = p.content_hash)
+      AND NOT EXISTS (SELECT 1 FROM classifications c
+                      WHERE c.posting_id = p.posting_id AND c.content_hash = p.content_hash
+                        AND c.model_version = ?)
+"""
+
+_CHUNK = """
+    SELECT p.posting_id, p.title, v.description_text, p.language, p.company, p.content_hash,
+           e.language, e.status, e.reason
+    FROM temp.pending_classification q
+    JOIN postings p ON p.posting_id = q.posting_id
+    JOIN posting_versions v ON v.posting_id = q.posting_id AND v.content_hash = q.content_hash
+    JOIN extractions e
+      ON e.posting_id = q.posting_id AND e.content_hash = q.content_hash
+     AND e.extractor_version = ?
+    WHERE q.n >= ? AND q.n < ?
+    ORDER BY q.n
+"""
+
+_MENTIONS = """
+    SELECT s.posting_id, s.kind, s.ref_id, s.family, s.field, s.start_char, s.end_char,
+           s.matched_text, s.sentence, s.value
+    FROM temp.pending_classification q
+    JOIN skill_mentions s
+      ON s.posting_id = q.posting_id AND s.content_hash = q.content_hash
+     AND s.extractor_version = ?
+    WHERE q.n >= ? AND q.n < ?
+    ORDER BY s.posting_id, s.mention_index
+"""
+
+
+def mark_pending(store: Warehouse, model_version: str, extractor_version: str) -> int:
+    """List (in a temp table) the extracted current postings this model has not scored."""
+    store.con.execute(_PENDING, [extractor_version, model_version])
+    rows = store.query("SELECT count(*) FROM temp.pending_classification")
+    return int(rows[0][0])
+
+
+def read_chunk(
+    store: Warehouse, extractor_version: str, start: int, stop: int
+) -> list[tuple[PostingText, Extraction, str]]:
+    """Pending postings ``start``..``stop - 1`` with their extraction and content hash."""
+    mentions: dict[str, list[Mention]] = {}
+    for m in store.query(_MENTIONS, [extractor_version, start, stop]):
+        mentions.setdefault(m[0], []).append(
+            Mention(
+                kind=m[1],
+                ref_id=m[2],
+                family=m[3] or "",
+                field=m[4],
+                start=m[5],
+                end=m[6],
+                text=m[7],
+                sentence=m[8] or "",
+                value=m[9],
+            )
+        )
+    return [
+        (
+            PostingText(posting_id=r[0], title=r[1], description=r[2], language=r[3], company=r[4]),
+            Extraction(
+                posting_id=r[0],
+                language=r[6] or "",
+                status=r[7],
+                reason=r[8],
+                mentions=tuple(mentions.get(r[0], ())),
+            ),
+            r[5],
+        )
+        for r in store.query(_CHUNK, [extractor_version, start, stop])
+    ]
+
+
 def classify_pending(
-    warehouse_path: Path, extractor_version: str, *, chunk_size: int = 1000
+    warehouse_path: Path,
+    extractor_version: str,
+    *,
+    submit: Submit = run_here,
+    chunk_size: int = CHUNK_SIZE,
+    in_flight: int = IN_FLIGHT,
 ) -> ClassifyCounts:
     """Score every extracted current posting version the active model has not scored."""
     codes = {role: codes_for(role) for role in ROLES}
     with open_warehouse(warehouse_path) as store:
-        model = active_model(store)
-        pending = store.pending_classification(model.version, extractor_version)
+        artifact = model_artifact(store)
+        version = register_active(store, submit(model_metadata, artifact).result())
+        total = mark_pending(store, version, extractor_version)
+        size = chunk_size_for(total, chunk_size, in_flight)
+
+        def calls() -> Iterator[tuple[list[str], tuple[Any, ...]]]:
+            for start in range(0, total, size):
+                chunk = read_chunk(store, extractor_version, start, start + size)
+                postings = [p for p, _, _ in chunk]
+                extractions = [e for _, e, _ in chunk]
+                yield [h for _, _, h in chunk], (artifact, version, postings, extractions)
+
         done = 0
-        with progress_bar("classifying", len(pending)) as bar:
-            iterator = iter(pending)
-            while chunk := list(islice(iterator, chunk_size)):
-                predictions = model.predict([p for p, _, _ in chunk], [e for _, e, _ in chunk])
+        with progress_bar("classifying", total) as bar:
+            for hashes, predictions in in_windows(submit, classify_chunk, calls(), in_flight):
                 store.store_predictions(
-                    [(pred, h) for pred, (_, _, h) in zip(predictions, chunk, strict=True)],
-                    model.version,
+                    list(zip(predictions, hashes, strict=True)),
+                    version,
                     codes,
                     datetime.now(UTC),
                 )
-                done += len(chunk)
-                bar.advance(bar.task_ids[0], len(chunk))
-    return ClassifyCounts(model_version=model.version, postings=done)
+                done += len(predictions)
+                bar.advance(bar.task_ids[0], len(predictions))
+    return ClassifyCounts(model_version=version, postings=done)

@@ -1,46 +1,202 @@
-"""Extraction stage: read new or changed posting versions and store their mentions."""
+"""Extraction stage: read new or changed posting versions and store their mentions.
+
+The pending posting versions are cut into chunks. ``submit`` runs
+``extract_chunk`` on each chunk wherever the caller wants: in this process
+(``run_here``), on the flow's thread pool, or on Dask workers on this machine
+or others (see ``pipeline.tasks.on_task_runner``): the code path is the same.
+This process stays the only writer: it reads each chunk's texts, ships them
+out, and commits each chunk's results as soon as they are back, in order. A
+killed run resumes after the last committed chunk and never extracts the same
+version twice.
+
+Workers build their extractor once per process (``default_extractor``) and
+keep it for every chunk they get.
+"""
 
 from __future__ import annotations
 
+import math
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
 
-from models.extract import Extractor
+from models.extract import default_extractor
+from models.types import Extraction, PostingText
 from pipeline.progress import progress_bar
-from pipeline.warehouse import open_warehouse
+from pipeline.warehouse import Warehouse, open_warehouse
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+CHUNK_SIZE = 500
+IN_FLIGHT = 8
+MIN_CHUNK = 50
+
+
+class Handle(Protocol[T_co]):
+    """What ``submit`` returns: a Prefect, Dask or concurrent future, or a finished call."""
+
+    def result(self) -> T_co:
+        """Wait for and return the call's value (raising its error)."""
+        ...
+
+
+Submit = Callable[..., Handle[Any]]
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """A call that already ran, shaped like a future."""
+
+    value: T
+
+    def result(self) -> T:
+        """The value."""
+        return self.value
+
+
+def run_here(fn: Callable[..., T], *args: Any) -> Done[T]:
+    """``submit`` that runs ``fn(*args)`` at once, in this process."""
+    return Done(fn(*args))
+
+
+def chunk_size_for(pending: int, chunk_size: int, in_flight: int) -> int:
+    """Chunks of ``chunk_size``, smaller when there is too little work to keep workers busy."""
+    spread = math.ceil(pending / max(in_flight, 1))
+    return max(1, min(chunk_size, max(MIN_CHUNK, spread)))
+
+
+K = TypeVar("K")
+
+
+def in_windows(
+    submit: Submit,
+    fn: Callable[..., T],
+    calls: Iterator[tuple[K, tuple[Any, ...]]],
+    in_flight: int,
+) -> Iterator[tuple[K, T]]:
+    """Submit ``fn(*args)`` for each ``(key, args)``, at most ``in_flight`` at a time.
+
+    Yields ``(key, result)`` in submission order, so results are committed in
+    order; the key (what the writer needs back, such as content hashes) never
+    leaves this process.
+    """
+    queue: deque[tuple[K, Handle[T]]] = deque()
+    for key, args in calls:
+        queue.append((key, submit(fn, *args)))
+        if len(queue) >= max(in_flight, 1):
+            done, handle = queue.popleft()
+            yield done, handle.result()
+    while queue:
+        done, handle = queue.popleft()
+        yield done, handle.result()
+
+
+# One extractor per process; the thread runner's threads take turns with it (spaCy's
+# tokenizer caches are not meant for concurrent writers, and the GIL serialises them anyway).
+_EXTRACTOR_LOCK = threading.Lock()
+
+
+def extractor_version() -> str:
+    """Version of this process's extractor (building it on first use)."""
+    with _EXTRACTOR_LOCK:
+        return default_extractor().version
+
+
+def extract_chunk(postings: list[PostingText], expected_version: str) -> list[Extraction]:
+    """Extract one chunk with this process's extractor, which must be ``expected_version``."""
+    with _EXTRACTOR_LOCK:
+        extractor = default_extractor()
+        if extractor.version != expected_version:
+            raise RuntimeError(
+                f"worker extractor is {extractor.version}, the run expects {expected_version}: "
+                "deploy the same code and data files on every worker"
+            )
+        return list(extractor.extract_many(postings))
 
 
 @dataclass(frozen=True)
 class ExtractCounts:
-    """How many posting versions were read and mentions stored."""
+    """How many posting versions were read and mentions stored, by which extractor."""
 
     postings: int = 0
     mentions: int = 0
     skipped: int = 0
+    extractor_version: str = ""
+
+
+_PENDING = """
+    CREATE OR REPLACE TEMP TABLE pending_extraction AS
+    SELECT (row_number() OVER (ORDER BY p.posting_id) - 1) AS n, p.posting_id, p.content_hash
+    FROM postings p
+    WHERE EXISTS (SELECT 1 FROM posting_versions v
+                  WHERE v.posting_id = p.posting_id AND v.content_hash = p.content_hash)
+      AND NOT EXISTS (SELECT 1 FROM extractions e
+                      WHERE e.posting_id = p.posting_id AND e.content_hash = p.content_hash
+                        AND e.extractor_version = ?)
+"""
+
+_CHUNK = """
+    SELECT p.posting_id, p.title, v.description_text, p.language, p.company, p.content_hash
+    FROM temp.pending_extraction q
+    JOIN postings p ON p.posting_id = q.posting_id
+    JOIN posting_versions v ON v.posting_id = q.posting_id AND v.content_hash = q.content_hash
+    WHERE q.n >= ? AND q.n < ?
+    ORDER BY q.n
+"""
+
+
+def mark_pending(store: Warehouse, extractor_version: str) -> int:
+    """List (in a temp table) the current posting versions this extractor has not read."""
+    store.con.execute(_PENDING, [extractor_version])
+    rows = store.query("SELECT count(*) FROM temp.pending_extraction")
+    return int(rows[0][0])
+
+
+def read_chunk(store: Warehouse, start: int, stop: int) -> list[tuple[PostingText, str]]:
+    """Pending postings ``start``..``stop - 1`` with the content hash they are read at."""
+    return [
+        (
+            PostingText(posting_id=r[0], title=r[1], description=r[2], language=r[3], company=r[4]),
+            r[5],
+        )
+        for r in store.query(_CHUNK, [start, stop])
+    ]
 
 
 def extract_pending(
-    warehouse_path: Path, extractor: Extractor, *, chunk_size: int = 500
+    warehouse_path: Path,
+    *,
+    submit: Submit = run_here,
+    chunk_size: int = CHUNK_SIZE,
+    in_flight: int = IN_FLIGHT,
 ) -> ExtractCounts:
-    """Extract every current posting version this extractor has not read yet.
+    """Extract every current posting version the workers' extractor has not read yet.
 
     Each chunk commits on its own, so an interrupted run resumes where it
     stopped and never extracts the same version twice.
     """
+    version = submit(extractor_version).result()
     with open_warehouse(warehouse_path) as store:
-        pending = store.pending_extraction(extractor.version)
+        total = mark_pending(store, version)
+        size = chunk_size_for(total, chunk_size, in_flight)
+
+        def calls() -> Iterator[tuple[list[str], tuple[Any, ...]]]:
+            for start in range(0, total, size):
+                chunk = read_chunk(store, start, start + size)
+                yield [h for _, h in chunk], ([p for p, _ in chunk], version)
+
         postings = mentions = skipped = 0
-        with progress_bar("extracting", len(pending)) as bar:
-            iterator = iter(pending)
-            while chunk := list(islice(iterator, chunk_size)):
-                results = list(extractor.extract_many(text for text, _ in chunk))
-                hashes = [content_hash for _, content_hash in chunk]
+        with progress_bar("extracting", total) as bar:
+            for hashes, results in in_windows(submit, extract_chunk, calls(), in_flight):
                 mentions += store.store_extractions(
-                    list(zip(results, hashes, strict=True)), extractor.version, datetime.now(UTC)
+                    list(zip(results, hashes, strict=True)), version, datetime.now(UTC)
                 )
-                postings += len(chunk)
+                postings += len(results)
                 skipped += sum(1 for r in results if r.status != "ok")
-                bar.advance(bar.task_ids[0], len(chunk))
-    return ExtractCounts(postings=postings, mentions=mentions, skipped=skipped)
+                bar.advance(bar.task_ids[0], len(results))
+    return ExtractCounts(postings, mentions, skipped, version)
