@@ -1,0 +1,69 @@
+"""No listening sockets in a crawl: Scrapy's telnet console and remote-control server stay off
+in the settings the crawl stage really passes, even when a source's settings ask for them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline.stages.crawl import FORCED_SETTINGS, spider_command
+from spiders.run import build_settings, load_source, parse_args, parse_overrides
+from tests.spiders.mockserver import MockServer, Reply
+
+HOSTILE = {"TELNETCONSOLE_ENABLED": True, "REMOTE_CONTROL_ENABLED": True}
+
+
+def _source(api_base: str) -> dict[str, object]:
+    return {
+        "name": "board",
+        "type": "greenhouse",
+        "company": "acme",
+        "api_base": api_base,
+        "settings": {**HOSTILE, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0},
+    }
+
+
+def _settings_from(command: list[str]):  # type: ignore[no-untyped-def]
+    """The Scrapy settings ``spiders.run`` builds from a crawl command line."""
+    args = parse_args(command[command.index("--source-json") :])
+    source = load_source(args.source_json)
+    return build_settings(source, args.items, args.httpcache, parse_overrides(args.setting))
+
+
+def test_consoles_are_off_in_the_settings_the_crawl_stage_passes(tmp_path: Path) -> None:
+    extra = {"TELNETCONSOLE_ENABLED": "True", "REMOTE_CONTROL_ENABLED": "1"}
+    command = spider_command(
+        _source("https://boards-api.example"), tmp_path / "i", tmp_path / "s", extra
+    )
+    settings = _settings_from(command)
+    assert settings.getbool("TELNETCONSOLE_ENABLED") is False
+    assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
+    # without the crawl stage's forced settings the source would have turned them on
+    args = parse_args(command[command.index("--source-json") :])
+    unforced = build_settings(load_source(args.source_json), args.items, None, {})
+    assert unforced.getbool("TELNETCONSOLE_ENABLED") and unforced.getbool("REMOTE_CONTROL_ENABLED")
+    assert set(FORCED_SETTINGS) == set(HOSTILE)
+
+
+@pytest.mark.e2e
+def test_a_real_crawl_enables_neither_console(tmp_path: Path) -> None:
+    jobs = {"jobs": [], "meta": {"total": 0}}
+    with MockServer() as server:
+        server.routes["/v1/boards/acme/jobs?content=true"] = Reply(
+            json.dumps(jobs).encode(), content_type="application/json"
+        )
+        command = spider_command(
+            _source(server.base), tmp_path / "items.jsonl", tmp_path / "stats.json", {}
+        )
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    stats = json.loads((tmp_path / "stats.json").read_text(encoding="utf-8"))
+    assert stats["finish_reason"] == "finished"
+    log = proc.stderr
+    assert "Enabled extensions" in log, log[-2000:]
+    extensions = log.split("Enabled extensions", 1)[1].split("]", 1)[0]
+    assert "TelnetConsole" not in extensions and "RemoteControl" not in extensions
+    assert "Telnet console listening" not in log and "Telnet Password" not in log
