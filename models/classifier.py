@@ -80,7 +80,7 @@ class ModelConfig:
     calibration: str = "sigmoid"
     calibration_folds: int = 5
     duty_weight: float = 1.0
-    extraction_weight: float = 0.7
+    extraction_weight: float = 1.5
     title_rule_weight: float = 1.0
     title_text_weight: float = 0.5
     duty_text_weight: float = 0.5
