@@ -9,6 +9,7 @@ is the version the run registered before scoring anything with it.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from models.classifier import SHIPPED_ARTIFACT, RoleModel, load_model
+from models.classifier import SHIPPED_ARTIFACT, RoleModel, load_model, metadata_path
 from models.codes import codes_for
 from models.types import ROLES, Extraction, Mention, PostingText, Prediction
 from pipeline.progress import progress_bar
@@ -91,6 +92,18 @@ def model_artifact(store: Warehouse) -> str | None:
         return None
     path = Path(registered[1]).resolve()
     return None if path == SHIPPED_ARTIFACT.resolve() else str(path)
+
+
+def declared_version(artifact: str | None) -> str | None:
+    """The version the metadata file next to ``artifact`` declares, read without loading it."""
+    try:
+        meta = json.loads(
+            metadata_path(Path(artifact) if artifact else SHIPPED_ARTIFACT).read_text()
+        )
+    except (OSError, ValueError):
+        return None
+    version = meta.get("version") if isinstance(meta, dict) else None
+    return str(version) if version else None
 
 
 def register_active(store: Warehouse, metadata: dict[str, Any]) -> str:
@@ -220,6 +233,15 @@ def classify_pending(
     codes = {role: codes_for(role) for role in ROLES}
     with open_warehouse(warehouse_path) as store:
         artifact = model_artifact(store)
+        declared = declared_version(artifact)
+        registered = store.active_model()
+        if (
+            declared is not None
+            and registered is not None
+            and registered[0] == declared
+            and mark_pending(store, declared, extractor_version) == 0
+        ):
+            return ClassifyCounts(model_version=declared)  # nothing to score: no model loaded
         version = register_active(store, submit(model_metadata, artifact).result())
         total = mark_pending(store, version, extractor_version)
         size = chunk_size_for(total, chunk_size, in_flight)
