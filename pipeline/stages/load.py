@@ -38,12 +38,13 @@ def read_staged(path: Path, source_id: str) -> StagedBatch:
                 continue
             try:
                 record = from_staged_line(line)
-            except (ValueError, KeyError, TypeError, ValidationError) as exc:
+            except (ValueError, KeyError, TypeError, ValidationError, RecursionError) as exc:
+                problem = (str(exc).splitlines() or [type(exc).__name__])[0][:300]
                 quarantined.append(
                     QuarantineRecord(
                         source=source_id,
                         url=None,
-                        reason=f"staged line {number} unreadable: {str(exc).splitlines()[0][:300]}",
+                        reason=f"staged line {number} unreadable: {problem}",
                         raw_payload=line[:100_000],
                     )
                 )

@@ -115,7 +115,11 @@ def parse_feed(
 ) -> list[Output]:
     """Every posting (or quarantine record) of an RSS/Atom document."""
     mapping = {**DEFAULT_FIELDS, **(fields or {})}
-    parsed = feedparser.parse(body)
+    try:
+        parsed = feedparser.parse(body)
+    except Exception as error:  # feedparser raises on some hostile input (&#xD800;...)
+        reason = f"malformed feed: {type(error).__name__}: {error}"
+        return [quarantine(source, url, reason, body.decode("utf-8", "replace"))]
     if not parsed.entries:
         if parsed.get("bozo"):
             reason = f"malformed feed: {parsed.get('bozo_exception')}"

@@ -17,7 +17,13 @@ import lxml.html
 from extruct.jsonld import JsonLdExtractor
 from extruct.utils import parse_html
 
-from spiders.parsing.record import Output, build_posting, quarantine, raw_text
+from spiders.parsing.record import (
+    Output,
+    build_posting,
+    quarantine,
+    raw_text,
+    without_surrogates,
+)
 from spiders.parsing.values import (
     clean_str,
     employment_type,
@@ -127,7 +133,12 @@ def read_page(body: bytes, base_url: str, encoding: str = "utf-8") -> PageData:
     """
     page = PageData()
     try:
-        tree = parse_html(body, encoding=encoding)
+        try:
+            tree = parse_html(body, encoding=encoding)
+        except LookupError:
+            # libxml2 does not know every codec name Python does (latin-1, utf-16-le...)
+            body, encoding = _as_utf8(body, encoding), "utf-8"
+            tree = parse_html(body, encoding=encoding)
     except (lxml.etree.ParserError, ValueError) as error:
         page.broken.append((f"unparseable HTML: {error}", ""))
         return page
@@ -140,15 +151,24 @@ def read_page(body: bytes, base_url: str, encoding: str = "utf-8") -> PageData:
     extractor = JsonLdExtractor()
     for script in _JSONLD_SCRIPTS(tree):
         try:
-            items = extractor.extract_items(script, base_url=base_url)
-        except ValueError as error:
+            items = without_surrogates(extractor.extract_items(script, base_url=base_url))
+        except (ValueError, RecursionError) as error:
+            problem = "nested too deeply" if isinstance(error, RecursionError) else error
             text = (script.text or "").strip()
-            page.broken.append((f"malformed JSON-LD: {error}", text))
+            page.broken.append((f"malformed JSON-LD: {problem}", text))
             continue
         find_postings(_strip_keys(items), page.postings, page.index)
     if not page.postings and b"JobPosting" in body:
         _read_microdata_rdfa(body, base_url, encoding, page)
     return page
+
+
+def _as_utf8(body: bytes, encoding: str) -> bytes:
+    try:
+        text = body.decode(encoding, "replace")
+    except LookupError:
+        text = body.decode("utf-8", "replace")
+    return text.encode("utf-8", "replace")
 
 
 def _read_microdata_rdfa(body: bytes, base_url: str, encoding: str, page: PageData) -> None:

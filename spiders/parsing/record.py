@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from spiders.items import JobPosting, QuarantineRecord, sha256_text
 from spiders.parsing.text import html_to_text, looks_like_html, unescape_markup
@@ -15,6 +16,25 @@ MAX_RAW_PAYLOAD_CHARS = 200_000
 
 Output = JobPosting | QuarantineRecord
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(value: Any) -> Any:
+    """``value`` with lone UTF-16 surrogates replaced by U+FFFD, in every string it holds.
+
+    JSON escapes such as ``"\\ud800"`` decode to lone surrogates, which cannot be
+    written as UTF-8: left in, they would crash the staged-file write.
+    """
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_surrogates(v) for v in value]
+    if isinstance(value, BaseModel):
+        return type(value).model_validate(without_surrogates(value.model_dump()))
+    return value
+
 
 def canonical_json(payload: Any) -> str:
     """Stable JSON text of a parsed payload (sorted keys, UTF-8), the basis of ``raw_hash``."""
@@ -23,7 +43,10 @@ def canonical_json(payload: Any) -> str:
 
 def raw_text(payload: Any) -> str:
     """The payload as text for a quarantine record, cut to ``MAX_RAW_PAYLOAD_CHARS``."""
-    text = payload if isinstance(payload, str) else canonical_json(payload)
+    try:
+        text = payload if isinstance(payload, str) else canonical_json(payload)
+    except RecursionError:
+        text = f"[{type(payload).__name__} payload nested too deeply to show]"
     if len(text) > MAX_RAW_PAYLOAD_CHARS:
         return text[:MAX_RAW_PAYLOAD_CHARS] + f"\n[... cut, {len(text)} characters in all]"
     return text
@@ -31,7 +54,12 @@ def raw_text(payload: Any) -> str:
 
 def quarantine(source: str, url: str | None, reason: str, payload: Any) -> QuarantineRecord:
     """A quarantine record with its reason and the raw payload."""
-    return QuarantineRecord(source=source, url=url, reason=reason, raw_payload=raw_text(payload))
+    return QuarantineRecord(
+        source=source,
+        url=without_surrogates(url),
+        reason=without_surrogates(reason),
+        raw_payload=without_surrogates(raw_text(payload)),
+    )
 
 
 def describe(description: str | None) -> tuple[str, str]:
@@ -60,7 +88,11 @@ def build_posting(source: str, url: str | None, raw: Any, fields: dict[str, Any]
     are set here; ``description_text`` is derived from ``description_html`` when
     missing. An empty description is a quarantine reason of its own.
     """
-    fields = dict(fields)
+    fields = without_surrogates(dict(fields))
+    for key in ("description_html", "description_text"):
+        if fields.get(key) is not None and not isinstance(fields[key], str):
+            kind = type(fields[key]).__name__
+            return quarantine(source, url, f"unusable description: {kind}, not text", raw)
     if not fields.get("description_text"):
         html_part, text_part = describe(fields.get("description_html"))
         fields["description_html"], fields["description_text"] = html_part, text_part
@@ -83,7 +115,10 @@ def parse_json_body(body: bytes | str) -> Any:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise ValueError("empty JSON body")
-    return json.loads(text)
+    try:
+        return without_surrogates(json.loads(text))
+    except RecursionError:
+        raise ValueError("JSON nested too deeply to read") from None
 
 
 def invalid_json_reason(error: ValueError) -> str:

@@ -41,6 +41,7 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "head", "title", "ifram
 _INLINE_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _PARA = "\x1e"  # paragraph boundary marker, resolved to a blank line by _tidy
 _ESCAPED_TAG = re.compile(r"&lt;/?[a-zA-Z][^&]{0,200}?&gt;")
+_INVISIBLE = re.compile(rf"<({'|'.join(_DROP_TAGS)})\b.*?</\1\s*>", re.S | re.I)
 
 
 def looks_like_html(text: str) -> bool:
@@ -70,12 +71,19 @@ def html_to_text(markup: str) -> str:
     try:
         root = lxml.html.fragment_fromstring(markup, create_parent="div")
     except (lxml.etree.ParserError, ValueError):
-        return _tidy(re.sub(r"<[^>]+>", " ", markup))
+        return _strip_tags(markup)
     for bad in root.iter(*_DROP_TAGS):
         bad.drop_tree()
     parts: list[str] = []
     _walk(root, parts, in_item=False)
-    return _tidy("".join(parts), blank_lines_split=False)
+    text = _tidy("".join(parts), blank_lines_split=False)
+    # libxml2 drops what lies more than 256 elements deep: strip the tags instead
+    return text or _strip_tags(markup)
+
+
+def _strip_tags(markup: str) -> str:
+    visible = _INVISIBLE.sub(" ", markup)
+    return _tidy(html.unescape(re.sub(r"<[^>]+>", " ", visible)))
 
 
 def _walk(node: lxml.html.HtmlElement, parts: list[str], *, in_item: bool) -> None:

@@ -1,0 +1,1 @@
+"""Property-based and fixed hostile-input tests of the parsers and the staged-batch reader."""
