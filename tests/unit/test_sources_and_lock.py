@@ -18,6 +18,10 @@ from pipeline.sources import (
 )
 
 
+FEED_A = "{name: a, type: feed, url: https://x.example/a.rss}"
+FEED_B = "{name: b, type: feed, url: https://x.example/b.rss}"
+
+
 def _write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "sources.yaml"
     path.write_text(text, encoding="utf-8")
@@ -56,7 +60,7 @@ def test_malformed_sources_file_gets_a_clear_error(tmp_path: Path, text: str, me
 def test_only_one_source(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
-        "sources:\n  - {name: a, type: feed, url: https://x.example/a.rss}\n  - {name: b, type: feed, url: https://x.example/b.rss}\n",
+        f"sources:\n  - {FEED_A}\n  - {FEED_B}\n",
     )
     assert [e["name"] for e in read_sources(path, only="b")] == ["b"]
     with pytest.raises(SourcesFileError, match="no source named 'c'"):
