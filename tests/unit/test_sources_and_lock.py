@@ -17,7 +17,6 @@ from pipeline.sources import (
     read_sources,
 )
 
-
 FEED_A = "{name: a, type: feed, url: https://x.example/a.rss}"
 FEED_B = "{name: b, type: feed, url: https://x.example/b.rss}"
 
@@ -46,7 +45,7 @@ def test_bundled_default_is_the_demo_board() -> None:
         ("sources: []", "non-empty"),
         ("sources:\n  - name: a\n", "name"),
         (
-            "sources:\n  - {name: a, type: feed, url: https://x.example/a.rss}\n  - {name: a, type: feed, url: https://x.example/a.rss}\n",
+            f"sources:\n  - {FEED_A}\n  - {FEED_A}\n",
             "twice",
         ),
         ("sources: [unclosed", "not valid YAML"),
