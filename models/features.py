@@ -655,21 +655,15 @@ def section_keys(
 class ExtractionFeatures(TransformerMixin, BaseEstimator):
     """What the extractor found: mention counts (log), largest values, role support."""
 
-    def __init__(self, min_count: int = 3, sections: bool = False) -> None:
+    def __init__(self, min_count: int = 3) -> None:
         self.min_count = min_count
-        self.sections = sections
-
-    def _text(self, x: ClassifierInput) -> str | None:
-        # Section-aware keys only when asked: off, a retrain reproduces the shipped
-        # features (models trained with them scored lower on dev, see DATASHEET).
-        return x.posting.description if getattr(self, "sections", False) else None
 
     def fit(self, X: Sequence[Any], y: Any = None) -> ExtractionFeatures:
         """Keep the keys seen in at least ``min_count`` training postings."""
         self.links_ = role_links()
         seen: dict[str, int] = {}
         for x in _postings(X):
-            for key in mention_keys(x.extraction, self.links_, self._text(x)):
+            for key in mention_keys(x.extraction, self.links_, x.posting.description):
                 seen[key] = seen.get(key, 0) + 1
         kept = sorted(k for k, n in seen.items() if n >= self.min_count)
         kept += [f"support:{r}" for r in ROLES if f"support:{r}" not in kept]
@@ -681,7 +675,9 @@ class ExtractionFeatures(TransformerMixin, BaseEstimator):
         items = _postings(X)
         out = np.zeros((len(items), len(self.vocabulary_)), dtype=np.float64)
         for row, x in enumerate(items):
-            for key, value in mention_keys(x.extraction, self.links_, self._text(x)).items():
+            for key, value in mention_keys(
+                x.extraction, self.links_, x.posting.description
+            ).items():
                 col = self.vocabulary_.get(key)
                 if col is None:
                     continue

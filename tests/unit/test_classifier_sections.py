@@ -106,16 +106,3 @@ def test_new_other_criteria_are_found(extractor: Extractor) -> None:
         posting = PostingText(posting_id=ref_id, title="Poste", description=text, language=lang)
         found = {m.ref_id for m in extractor.extract_one(posting).mentions}
         assert ref_id in found, (ref_id, found)
-
-
-def test_extraction_features_read_sections_only_when_asked(extractor: Extractor) -> None:
-    from models.features import ClassifierInput, ExtractionFeatures
-
-    posting = PostingText(posting_id="a", title="Community manager", description=AD, language="fr")
-    item = ClassifierInput(posting=posting, extraction=extractor.extract_one(posting))
-    plain = ExtractionFeatures(min_count=1).fit([item])
-    aware = ExtractionFeatures(min_count=1, sections=True).fit([item])
-    assert not any(k.startswith(("duties:", "company:")) for k in plain.vocabulary_)
-    assert any(k.startswith("duties:") for k in aware.vocabulary_)
-    assert "duty_social_share" in aware.vocabulary_
-    assert aware.transform([item]).shape == (1, len(aware.vocabulary_))
