@@ -272,44 +272,6 @@ def segment(description: str, lex: Lexicon | None = None) -> list[Sentence]:
     return out
 
 
-def section_spans(description: str, lex: Lexicon | None = None) -> list[tuple[str, int, int]]:
-    """Character spans ``(section, start, end)`` of a description, split at its headings.
-
-    Same headings and section names as :func:`segment` (``duties``, ``profile``,
-    ``company``, ``other``, ``unknown`` before the first heading); consecutive
-    lines of one section form one span, so a mention's offset tells where it sits.
-    """
-    lex = lex or lexicon()
-    spans: list[tuple[str, int, int]] = []
-    section, start, offset = "unknown", 0, 0
-    for raw_line in description.splitlines(keepends=True):
-        line = raw_line.strip()
-        if line:
-            bullet = bool(_BULLET_START.match(line))
-            name, _ = _heading(line, lex, bullet=bullet)
-            if name is not None and name != section:
-                if offset > start:
-                    spans.append((section, start, offset))
-                section, start = name, offset
-        offset += len(raw_line)
-    if offset > start or not spans:
-        spans.append((section, start, offset))
-    return spans
-
-
-def section_at(spans: Sequence[tuple[str, int, int]], position: int) -> str:
-    """The section whose span holds character ``position`` (the last one past the end)."""
-    for name, start, end in spans:
-        if start <= position < end:
-            return name
-    return spans[-1][0] if spans else "unknown"
-
-
-def duty_sections(spans: Sequence[tuple[str, int, int]]) -> frozenset[str]:
-    """The sections read as duties: ``duties``, or the unheaded text when none is marked."""
-    return frozenset({"duties"} if any(n == "duties" for n, _, _ in spans) else {"unknown"})
-
-
 # -- the duty profile ------------------------------------------------------------------
 
 
@@ -573,24 +535,18 @@ def role_links() -> dict[str, list[float]]:
 
 
 def mention_keys(
-    extraction: Extraction | None,
-    links: dict[str, list[float]] | None = None,
-    description: str | None = None,
+    extraction: Extraction | None, links: dict[str, list[float]] | None = None
 ) -> dict[str, float]:
     """Feature values of an extraction.
 
     ``kind:ref_id`` and ``kind~family`` counts, ``title:kind:ref_id`` for mentions
     in the title, ``value:ref_id`` (log of the largest number found: years of
     experience, headcount...) and, with ``links``, ``support:role`` — the summed
-    signed weights of the distinct criteria found, towards each role. With the
-    ``description`` the mentions' offsets point into, also the section-aware keys
-    of :func:`section_keys`.
+    signed weights of the distinct criteria found, towards each role.
     """
     counts: dict[str, float] = {}
     if extraction is None or extraction.status != "ok":
         return counts
-    if description is not None:
-        counts.update(section_keys(extraction, description, links))
     seen: set[str] = set()
     for m in extraction.mentions:
         for key in (f"{m.kind}:{m.ref_id}", f"{m.kind}~{m.family}"):
@@ -608,50 +564,6 @@ def mention_keys(
     return counts
 
 
-def section_keys(
-    extraction: Extraction, description: str, links: dict[str, list[float]] | None = None
-) -> dict[str, float]:
-    """Section-aware feature values of an extraction.
-
-    ``duties:kind~family`` counts the mentions in the duty section(s) (see
-    :func:`duty_sections`); ``company:kind~family`` those in the company blurb,
-    kept apart so a headcount or "follow us on Instagram" there is not read as a
-    duty. With ``links``: ``duty_support:role`` (signed weights of the distinct
-    criteria found in the duties) and ``duty_social_share`` — of the distinct
-    criteria in the duties that argue for one role, the share backing a social
-    role rather than ``other`` (0.5 when there are none).
-    """
-    spans = section_spans(description)
-    duty_names = duty_sections(spans)
-    counts: dict[str, float] = {}
-    seen: set[str] = set()
-    social = other = 0
-    for m in extraction.mentions:
-        if m.field != "description":
-            continue
-        section = section_at(spans, m.start)
-        if section in duty_names:
-            key = f"duties:{m.kind}~{m.family}"
-            counts[key] = counts.get(key, 0.0) + 1.0
-            if links and m.ref_id in links and m.ref_id not in seen:
-                seen.add(m.ref_id)
-                vector = links[m.ref_id]
-                for role, weight in zip(ROLES, vector, strict=True):
-                    counts[f"duty_support:{role}"] = (
-                        counts.get(f"duty_support:{role}", 0.0) + weight
-                    )
-                if vector[ROLES.index("other")] > 0:
-                    other += 1
-                elif any(w > 0 for r, w in zip(ROLES, vector, strict=True) if r != "other"):
-                    social += 1
-        elif section == "company":
-            key = f"company:{m.kind}~{m.family}"
-            counts[key] = counts.get(key, 0.0) + 1.0
-    if links:
-        counts["duty_social_share"] = (social + 0.5) / (social + other + 1.0)
-    return counts
-
-
 class ExtractionFeatures(TransformerMixin, BaseEstimator):
     """What the extractor found: mention counts (log), largest values, role support."""
 
@@ -663,7 +575,7 @@ class ExtractionFeatures(TransformerMixin, BaseEstimator):
         self.links_ = role_links()
         seen: dict[str, int] = {}
         for x in _postings(X):
-            for key in mention_keys(x.extraction, self.links_, x.posting.description):
+            for key in mention_keys(x.extraction, self.links_):
                 seen[key] = seen.get(key, 0) + 1
         kept = sorted(k for k, n in seen.items() if n >= self.min_count)
         kept += [f"support:{r}" for r in ROLES if f"support:{r}" not in kept]
@@ -675,13 +587,11 @@ class ExtractionFeatures(TransformerMixin, BaseEstimator):
         items = _postings(X)
         out = np.zeros((len(items), len(self.vocabulary_)), dtype=np.float64)
         for row, x in enumerate(items):
-            for key, value in mention_keys(
-                x.extraction, self.links_, x.posting.description
-            ).items():
+            for key, value in mention_keys(x.extraction, self.links_).items():
                 col = self.vocabulary_.get(key)
                 if col is None:
                     continue
-                if key.startswith(("value:", "support:", "duty_support:", "duty_social_share")):
+                if key.startswith(("value:", "support:")):
                     out[row, col] = value
                 else:
                     out[row, col] = math.log1p(value)
