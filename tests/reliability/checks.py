@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from pipeline.runlock import exclusive_run
-from tests.reliability.harness import content_rows, processes_mentioning
+from tests.reliability.harness import assert_same_code, content_rows, processes_mentioning
 
 # Tables whose committed rows must always be rows of the clean run (nothing half-made,
 # nothing wrong). Postings are compared without cluster_id, which is NULL until dedup.
@@ -54,6 +54,7 @@ def assert_committed_rows_are_clean_rows(
     if not db.exists():
         return {}
     found = content_rows(db)
+    assert_same_code(reference, found)
     for table in SUBSET_TABLES:
         extra = set(found.get(table, [])) - set(reference[table])
         assert not extra, f"{table}: rows the clean run does not have: {sorted(extra)[:2]}"

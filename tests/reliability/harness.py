@@ -187,6 +187,26 @@ def digest(rows: dict[str, list[str]]) -> dict[str, tuple[int, str]]:
     }
 
 
+def versions(rows: dict[str, list[str]]) -> set[str]:
+    """Extractor and model versions found in a warehouse's rows."""
+    found = {json.loads(r)[2] for r in rows.get("extractions", [])}
+    return found | {json.loads(r)[0] for r in rows.get("model_versions", [])}
+
+
+def assert_same_code(reference: dict[str, list[str]], rows: dict[str, list[str]]) -> None:
+    """Fail clearly when rows come from another extractor or model than the reference's.
+
+    That happens only when the working tree (extraction rules, model files) changes while
+    the session runs, and says nothing about crash recovery.
+    """
+    other = versions(rows) - versions(reference)
+    if other:
+        raise AssertionError(
+            f"extractor/model versions {sorted(other)} are not the reference run's "
+            f"{sorted(versions(reference))}: the code changed during the test session"
+        )
+
+
 def difference(expected: dict[str, list[str]], actual: dict[str, list[str]]) -> str:
     """A short, readable account of how two warehouses' content differs."""
     out = []

@@ -32,6 +32,7 @@ from tests.reliability.conftest import Reference, Site
 from tests.reliability.harness import (
     REPO,
     FlowRun,
+    assert_same_code,
     content_rows,
     count,
     difference,
@@ -221,6 +222,7 @@ CHAIN: list[tuple[str, Callable[[Chain, dict[str, list[str]]], None]]] = [
 def _assert_same_as_reference(home: Path, reference: Reference, run: FlowRun) -> None:
     assert run.returncode == 0 and run.summary is not None, run.describe()
     rows = content_rows(home / DB)
+    assert_same_code(reference.rows, rows)
     assert digest(rows) == digest(reference.rows), difference(reference.rows, rows)
     analyst = content_rows(home / ANALYST)
     assert digest(analyst) == digest(reference.analyst_rows), difference(

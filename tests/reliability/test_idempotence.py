@@ -22,7 +22,13 @@ from pipeline.warehouse import open_warehouse
 from spiders.items import JobPosting, from_staged_line, to_staged_line
 from tests.reliability.checks import analyst_leftovers
 from tests.reliability.conftest import Reference, Site
-from tests.reliability.harness import content_rows, difference, digest, run_flow
+from tests.reliability.harness import (
+    assert_same_code,
+    content_rows,
+    difference,
+    digest,
+    run_flow,
+)
 
 ANALYST = "rolescope-analyst.duckdb"
 _T0 = datetime(2026, 11, 1, 2, 0)
@@ -98,6 +104,7 @@ def test_rerun_with_analysts_holding_the_copy_and_a_killed_publish(
         assert source["unchanged"] == source["scraped"] > 0
     assert summary["extracted"] == 0 and summary["classified"] == 0
     rows = content_rows(home / "rolescope.duckdb")
+    assert_same_code(reference.rows, rows)
     assert digest(rows) == digest(reference.rows), difference(reference.rows, rows)
     assert digest(content_rows(copy)) == digest(reference.analyst_rows)
     assert os.stat(copy).st_ino != inode, "publish swapped a new file in"
