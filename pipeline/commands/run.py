@@ -66,6 +66,10 @@ def run(
     if not as_json:
         for table in to_tables(summary):
             console.print(table)
+        console.print(
+            f"extracted {summary.extracted} posting versions, classified {summary.classified} "
+            f"(model {summary.model_version}), {summary.clusters_changed} new cluster ids"
+        )
         for line in (s for s in summary.sources if s.status != "complete"):
             console.print(f"[yellow]{line.source_id}: {line.status}: {line.message}[/yellow]")
         console.print(paths_line(Path(summary.warehouse_path), Path(summary.analyst_path)))
