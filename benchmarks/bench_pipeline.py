@@ -41,18 +41,27 @@ STAGES = ("load", "dedup", "extract", "classify", "publish")
 PREDICT_CHUNK = 500
 
 
+def _own_cpu_s() -> float:
+    """CPU seconds (user + system) the calling process has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _own_peak_rss_mb() -> float:
     """Peak resident memory of the calling process, in MB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 @contextmanager
-def _submitter(workers: int) -> Iterator[tuple[Any, Callable[[], float]]]:
-    """A stage ``submit`` (here, or a Dask LocalCluster) and how to read the workers' peak RSS."""
+def _submitter(
+    workers: int,
+) -> Iterator[tuple[Any, Callable[[], float], Callable[[], float]]]:
+    """A stage ``submit`` (here, or a Dask LocalCluster), and how to read the workers' peak
+    RSS and CPU seconds."""
     from pipeline.stages.extract import run_here
 
     if workers <= 1:
-        yield run_here, lambda: 0.0
+        yield run_here, lambda: 0.0, lambda: 0.0
         return
     from distributed import Client, LocalCluster
 
@@ -69,7 +78,10 @@ def _submitter(workers: int) -> Iterator[tuple[Any, Callable[[], float]]]:
         def workers_peak() -> float:
             return float(max(client.run(_own_peak_rss_mb).values()))
 
-        yield submit, workers_peak
+        def workers_cpu() -> float:
+            return float(sum(client.run(_own_cpu_s).values()))
+
+        yield submit, workers_peak, workers_cpu
 
 
 def _sample(count: int, seed: int) -> list[Any]:
@@ -91,6 +103,7 @@ def stage_ours_sample(count: int, seed: int) -> dict[str, Any]:
     model.predict(postings[:2], list(extractor.extract_many(postings[:2])))  # warm caches
     extract_s = classify_s = 0.0
     labels: list[str] = []
+    cpu = time.process_time()
     for start in range(0, len(postings), PREDICT_CHUNK):
         chunk = postings[start : start + PREDICT_CHUNK]
         t0 = time.perf_counter()
@@ -99,7 +112,10 @@ def stage_ours_sample(count: int, seed: int) -> dict[str, Any]:
         labels += [p.label for p in model.predict(chunk, extractions)]
         classify_s += time.perf_counter() - t1
         extract_s += t1 - t0
+    cpu_s = time.process_time() - cpu
     return {
+        "cpu_s": cpu_s,
+        "postings_per_cpu_s": len(postings) / cpu_s,
         "postings": len(postings),
         "build_s": build_s,
         "extract_s": extract_s,
@@ -125,13 +141,17 @@ def stage_baseline(count: int, seed: int) -> dict[str, Any]:
     build_s = time.perf_counter() - started
     nlp(postings[0].description)
     model.predict(postings[:1], extractions[:1])
+    cpu = time.process_time()
     started = time.perf_counter()
     docs = [nlp(f"{p.title}\n\n{p.description}") for p in postings]
     nlp_s = time.perf_counter() - started
     started = time.perf_counter()
     labels = [model.predict([p], [e])[0].label for p, e in zip(postings, extractions, strict=True)]
     predict_s = time.perf_counter() - started
+    cpu_s = time.process_time() - cpu
     return {
+        "cpu_s": cpu_s,
+        "postings_per_cpu_s": len(postings) / cpu_s,
         "postings": len(postings),
         "tokens": sum(len(d) for d in docs),
         "build_s": build_s,
@@ -188,11 +208,13 @@ def _stage_main(args: argparse.Namespace) -> dict[str, Any]:
     imports_s = time.perf_counter() - started
     workers = args.workers if args.stage in ("extract", "classify") else 1
     started = time.perf_counter()
-    with _submitter(workers) as (submit, workers_peak):
+    with _submitter(workers) as (submit, workers_peak, workers_cpu):
         cluster_s = time.perf_counter() - started
+        cpu = _own_cpu_s() + workers_cpu()
         started = time.perf_counter()
         result = run_stage(args.stage, args.home, args.staged, args.run_id, submit)
         seconds = time.perf_counter() - started
+        result["cpu_s"] = _own_cpu_s() + workers_cpu() - cpu
         if workers > 1:
             result["workers_peak_rss_mb"] = workers_peak()
     return {"seconds": seconds, "imports_s": imports_s, "cluster_s": cluster_s, "result": result}
@@ -250,6 +272,9 @@ def measure(
     full = figures["full"]
     figures["stage_postings_per_s"] = postings / (
         full["extract"]["seconds"] + full["classify"]["seconds"]
+    )
+    figures["stage_postings_per_cpu_s"] = postings / (
+        full["extract"]["result"]["cpu_s"] + full["classify"]["result"]["cpu_s"]
     )
     # the flow pays Python start-up and the cluster start once per run, not once per stage
     figures["fixed_s"] = max(s["imports_s"] for s in full.values()) + max(
