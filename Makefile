@@ -11,7 +11,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_UI_ENABLED := false
 export SCRAPY_CHECK_UPDATES := false
 
-.PHONY: install demo test lint typecheck unit eval bench lock clean
+.PHONY: install demo test lint unit eval bench fuzz crash lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ eval: install ## classifier and extraction figures on ../shared/data/dev.jsonl (
 	@if [ -f $(SHARED)/data/dev.jsonl ]; then \
 	  $(BIN)/rolescope eval --data $(SHARED)/data/dev.jsonl; \
 	else echo "eval: $(SHARED)/data/dev.jsonl not found, nothing to evaluate"; fi
+
+fuzz: install ## the full fuzz run: 800 cases per property test, at least 10,000 in all
+	ROLESCOPE_FUZZ_EXAMPLES=800 ROLESCOPE_FUZZ_MIN_CASES=10000 $(BIN)/pytest -q tests/fuzz
+
+crash: install ## kill the nightly run at every fault point, rerun, compare with a clean run
+	ROLESCOPE_CRASH_MATRIX=full $(BIN)/pytest -q tests/reliability/test_crash_recovery.py
 
 bench: install ## benchmarks (not part of the test suite)
 	$(BIN)/python -m benchmarks
