@@ -85,6 +85,32 @@ def load_sources(
     )
 
 
+def load_staged(
+    warehouse: Path, staged: Mapping[str, Path], run_id: str
+) -> tuple[LoadCounts, float]:
+    """Load staged files one source at a time, as the flow does (one batch in memory at once).
+
+    Returns the summed counts and the seconds spent in ``load_batch`` (parsing left out).
+    """
+    totals = {"scraped": 0, "new": 0, "updated": 0, "unchanged": 0, "removed": 0}
+    seconds = 0.0
+    for source, path in staged.items():
+        batch = {source: read_postings(path)}
+        started = time.perf_counter()
+        counts = load_sources(warehouse, batch, run_id)
+        seconds += time.perf_counter() - started
+        for field in totals:
+            totals[field] += getattr(counts, field)
+    summed = LoadCounts(
+        scraped=totals["scraped"],
+        new=totals["new"],
+        updated=totals["updated"],
+        unchanged=totals["unchanged"],
+        removed=totals["removed"],
+    )
+    return summed, seconds
+
+
 _NAIVE_VERSION = """INSERT INTO posting_versions (posting_id, content_hash, first_seen, run_id,
     raw_hash, title, description_html, description_text, record)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"""
@@ -162,9 +188,6 @@ def measure(postings: int, sample: int, folder: Path, seed: int = 7) -> dict[str
     started = time.perf_counter()
     staged = stage_postings(folder / "staged", postings, seed=seed)
     generate_s = time.perf_counter() - started
-    started = time.perf_counter()
-    batches = {source: read_postings(path) for source, path in staged.items()}
-    parse_s = time.perf_counter() - started
     sampled = _by_source(
         p for ad in synthetic_postings(min(sample, postings), seed=seed) for p in [ad.posting]
     )
@@ -177,17 +200,12 @@ def measure(postings: int, sample: int, folder: Path, seed: int = 7) -> dict[str
     load_sources(folder / "ours-sample.duckdb", sampled, "run-sample")
     ours_sample_s = time.perf_counter() - started
 
-    started = time.perf_counter()
-    first = load_sources(folder / "ours.duckdb", batches, "run-1")
-    ours_s = time.perf_counter() - started
-    started = time.perf_counter()
-    again = load_sources(folder / "ours.duckdb", batches, "run-2")
-    reload_s = time.perf_counter() - started
+    first, ours_s = load_staged(folder / "ours.duckdb", staged, "run-1")
+    again, reload_s = load_staged(folder / "ours.duckdb", staged, "run-2")
     return {
         "postings": postings,
         "sample": n_sample,
         "generate_s": generate_s,
-        "parse_staged_s": parse_s,
         "naive_rows_per_s": naive_rows / naive_s,
         "ours_sample_rows_per_s": n_sample / ours_sample_s,
         "ratio": (n_sample / ours_sample_s) / (naive_rows / naive_s),

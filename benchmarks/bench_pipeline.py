@@ -173,7 +173,7 @@ def _import_stages() -> None:
 
 def run_stage(stage: str, home: Path, staged: Path | None, run_id: str, submit: Any) -> Any:
     """Run one pipeline stage against the warehouse in ``home``; its result, JSON-ready."""
-    from benchmarks.bench_load import load_sources, read_postings
+    from benchmarks.bench_load import load_staged
     from pipeline.stages.classify import classify_pending
     from pipeline.stages.dedup import cluster_postings
     from pipeline.stages.extract import expected_version, extract_pending
@@ -182,8 +182,8 @@ def run_stage(stage: str, home: Path, staged: Path | None, run_id: str, submit: 
     warehouse, analyst = home / "rolescope.duckdb", home / "rolescope-analyst.duckdb"
     if stage == "load":
         assert staged is not None
-        batches = {p.stem: read_postings(p) for p in sorted(staged.glob("*.jsonl"))}
-        loaded = load_sources(warehouse, batches, run_id)
+        files = {p.stem: p for p in sorted(staged.glob("*.jsonl"))}
+        loaded, _ = load_staged(warehouse, files, run_id)
         return {"new": loaded.new, "unchanged": loaded.unchanged, "scraped": loaded.scraped}
     if stage == "dedup":
         return {"clustered": cluster_postings(warehouse)}
