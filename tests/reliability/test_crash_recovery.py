@@ -120,6 +120,8 @@ def _table(found: dict[str, list[str]], name: str) -> list[str]:
 def after_spider_running(chain: Chain, found: dict[str, list[str]]) -> None:
     run = chain.current
     assert chain.final_batches(run) == [], "a crawl killed mid-way must stage nothing"
+    stats = list((chain.home / "staging" / run).glob("*.stats.json"))
+    assert stats == [], "no spider lived on to finish its crawl"
     assert not chain.db.exists(), "nothing to load, so nothing may have opened the warehouse"
 
 
