@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from models.types import Extraction, Mention, PostingText, Prediction
+from models.types import Extraction, PostingText, Prediction
 from pipeline.analyst.publish import prepare_analyst_copy
 from pipeline.faults import fault_point
 from spiders.items import JobPosting, QuarantineRecord
@@ -544,30 +544,6 @@ class Warehouse:
 
     # -- extraction ---------------------------------------------------------------
 
-    def pending_extraction(self, extractor_version: str) -> list[tuple[PostingText, str]]:
-        """Current posting versions this extractor version has not read yet, with their hash."""
-        rows = self.query(
-            """SELECT p.posting_id, p.title, v.description_text, p.language, p.company,
-                      p.content_hash
-               FROM postings p JOIN posting_versions v
-                 ON v.posting_id = p.posting_id AND v.content_hash = p.content_hash
-               WHERE NOT EXISTS (SELECT 1 FROM extractions e
-                                 WHERE e.posting_id = p.posting_id
-                                   AND e.content_hash = p.content_hash
-                                   AND e.extractor_version = ?)
-               ORDER BY p.posting_id""",
-            [extractor_version],
-        )
-        return [
-            (
-                PostingText(
-                    posting_id=r[0], title=r[1], description=r[2], language=r[3], company=r[4]
-                ),
-                r[5],
-            )
-            for r in rows
-        ]
-
     def store_extractions(
         self,
         results: Sequence[tuple[Extraction, str]],
@@ -657,68 +633,6 @@ class Warehouse:
         return len(rows)
 
     # -- classification -------------------------------------------------------------
-
-    def pending_classification(
-        self, model_version: str, extractor_version: str
-    ) -> list[tuple[PostingText, Extraction, str]]:
-        """Extracted current postings not yet scored by this model version."""
-        rows = self.query(
-            """SELECT p.posting_id, p.title, v.description_text, p.language, p.company,
-                      p.content_hash, e.language, e.status, e.reason
-               FROM postings p
-               JOIN posting_versions v
-                 ON v.posting_id = p.posting_id AND v.content_hash = p.content_hash
-               JOIN extractions e
-                 ON e.posting_id = p.posting_id AND e.content_hash = p.content_hash
-                AND e.extractor_version = ?
-               WHERE NOT EXISTS (SELECT 1 FROM classifications c
-                                 WHERE c.posting_id = p.posting_id
-                                   AND c.content_hash = p.content_hash
-                                   AND c.model_version = ?)
-               ORDER BY p.posting_id""",
-            [extractor_version, model_version],
-        )
-        if not rows:
-            return []
-        mentions: dict[str, list[Mention]] = {}
-        for m in self.query(
-            """SELECT s.posting_id, s.kind, s.ref_id, s.family, s.field, s.start_char, s.end_char,
-                      s.matched_text, s.sentence, s.value
-               FROM skill_mentions s JOIN postings p
-                 ON p.posting_id = s.posting_id AND p.content_hash = s.content_hash
-               WHERE s.extractor_version = ?
-               ORDER BY s.posting_id, s.mention_index""",
-            [extractor_version],
-        ):
-            mentions.setdefault(m[0], []).append(
-                Mention(
-                    kind=m[1],
-                    ref_id=m[2],
-                    family=m[3] or "",
-                    field=m[4],
-                    start=m[5],
-                    end=m[6],
-                    text=m[7],
-                    sentence=m[8] or "",
-                    value=m[9],
-                )
-            )
-        return [
-            (
-                PostingText(
-                    posting_id=r[0], title=r[1], description=r[2], language=r[3], company=r[4]
-                ),
-                Extraction(
-                    posting_id=r[0],
-                    language=r[6] or "",
-                    status=r[7],
-                    reason=r[8],
-                    mentions=tuple(mentions.get(r[0], ())),
-                ),
-                r[5],
-            )
-            for r in rows
-        ]
 
     def register_model(
         self,
