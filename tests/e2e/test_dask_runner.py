@@ -61,7 +61,7 @@ def test_dask_local_cluster_matches_the_thread_runner(
     )
     before = (default_extractor.cache_info(), classify._load.cache_info())
     dask_home = tmp_path / "dask"
-    summary = nightly.with_options(task_runner=runner)(home=str(dask_home))
+    summary = nightly.with_options(task_runner=runner)(home=str(dask_home))  # type: ignore[arg-type]
     # this process never built or used an extractor or a model: the workers did
     assert (default_extractor.cache_info(), classify._load.cache_info()) == before
     on_dask = _rows(dask_home / WAREHOUSE)
