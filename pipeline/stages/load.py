@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -175,25 +175,29 @@ def recover_leftovers(
                 store.abandon_crawl(run_id, source_id)
                 summaries.append(
                     SourceSummary(
-                        source_id,
+                        leftover_label(source_id, run_id),
                         ABANDONED,
                         message=f"staged batch of interrupted run {run_id} not loaded: "
                         f"run {later} already loaded a newer batch",
                     )
                 )
                 continue
-            summaries.append(
-                load_outcome(
-                    store,
-                    run_id,
-                    str(leftover.manifest["source_type"]),
-                    dict(leftover.manifest["config"]),
-                    outcome,
-                    record=not recorded,
-                    note=f"loaded the staged batch of interrupted run {run_id}: ",
-                )
+            loaded = load_outcome(
+                store,
+                run_id,
+                str(leftover.manifest["source_type"]),
+                dict(leftover.manifest["config"]),
+                outcome,
+                record=not recorded,
+                note=f"loaded the staged batch of interrupted run {run_id}: ",
             )
+            summaries.append(replace(loaded, source_id=leftover_label(source_id, run_id)))
     return summaries
+
+
+def leftover_label(source_id: str, run_id: str) -> str:
+    """How a leftover batch shows in the run summary: its source and the run that crawled it."""
+    return f"{source_id} (leftover of run {run_id})"
 
 
 def _record(store: Warehouse, run_id: str, outcome: CrawlOutcome) -> None:

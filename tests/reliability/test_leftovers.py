@@ -72,7 +72,11 @@ def test_an_unrecorded_whole_batch_is_loaded_by_the_next_run(tmp_path: Path) -> 
     (staging / RUN_A / ".t.jsonl.part").write_text(to_staged_line(make_posting("z", source="t")))
     (staging / RUN_A / "u.outcome.json").write_text("{}")
     [summary] = recover_leftovers(db, staging, RUN_B)
-    assert (summary.source_id, summary.new, summary.quarantined) == ("s", 1, 1)
+    assert (summary.source_id, summary.new, summary.quarantined) == (
+        f"s (leftover of run {RUN_A})",
+        1,
+        1,
+    )
     assert summary.message.startswith(f"loaded the staged batch of interrupted run {RUN_A}")
     assert crawl_rows(db) == [(RUN_A, "s", "complete", True)]
     with open_warehouse(db) as store:
