@@ -146,7 +146,10 @@ class FranceTravailSpider(RolescopeSpider):
             yield self.shape_problem(response, error, payload)
             return
         for offer in records:
-            ident = str(offer.get("id")) if isinstance(offer, dict) else None
+            # an offer without an id is not a duplicate of another one without: it is
+            # judged on its own (and quarantined), never dropped silently
+            raw_id = offer.get("id") if isinstance(offer, dict) else None
+            ident = None if raw_id is None or raw_id == "" else str(raw_id)
             if ident and ident in self.seen_ids:
                 self.count("duplicate_offers")
                 continue

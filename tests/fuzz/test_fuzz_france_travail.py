@@ -1,6 +1,7 @@
 """France Travail search pages and token answers: any body, status and Content-Range header,
 through the real spider callbacks, never raise; offers become postings or reasoned quarantine
-records; a token answer never yields anything but the authorised searches."""
+records, every offer accounted for (a repeated id counts once); a token answer never yields
+anything but the authorised searches."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scrapy import Request
 
-from spiders.parsing.france_travail import next_range, parse_salary
+from spiders.parsing.ats import ShapeError
+from spiders.parsing.france_travail import next_range, parse_salary, search_records
 from spiders.parsing.record import parse_json_body
 from spiders.spiders.france_travail import FranceTravailSpider
 from tests.fuzz import strategies as s
@@ -53,11 +55,34 @@ def test_any_search_page_is_parsed_or_quarantined(data: st.DataObject) -> None:
     outputs = check_outputs(
         spider.parse_search(response, query={"motsCles": "x"}), requests_allowed=True
     )
-    if status in (200, 206) and body.strip():
-        try:
-            parse_json_body(body)
-        except ValueError:
-            assert len(quarantined(outputs)) == 1 and "JSON" in quarantined(outputs)[0].reason
+    if status not in (200, 206) or not body.strip():
+        return
+    try:
+        parsed = parse_json_body(body)
+    except ValueError:
+        assert len(quarantined(outputs)) == 1 and "JSON" in quarantined(outputs)[0].reason
+        return
+    records = [o for o in outputs if not isinstance(o, Request)]
+    try:
+        offers = search_records(parsed)
+    except ShapeError:
+        assert len(records) == 1 and "shape" in quarantined(records)[0].reason
+        return
+    assert len(records) == _distinct_offers(offers), "every offer is accounted for"
+
+
+def _distinct_offers(offers: list[Any]) -> int:
+    """How many offers a page holds once repeated ids are counted once (ids-less all count)."""
+    seen: set[str] = set()
+    distinct = 0
+    for offer in offers:
+        ident = offer.get("id") if isinstance(offer, dict) else None
+        if ident is not None and ident != "":
+            if str(ident) in seen:
+                continue
+            seen.add(str(ident))
+        distinct += 1
+    return distinct
 
 
 @fuzz_settings
