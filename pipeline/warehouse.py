@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from models.types import Extraction, PostingText, Prediction
+from models.types import Extraction, Mention, PostingText, Prediction
 from pipeline.analyst.publish import prepare_analyst_copy
 from pipeline.faults import fault_point
 from spiders.items import JobPosting, QuarantineRecord
@@ -220,6 +220,195 @@ _BATCH_SELECT = """
 """
 
 
+# -- extraction and classification: pending lists and set-based writes -----------------
+
+_PENDING_EXTRACTION = """
+    CREATE OR REPLACE TEMP TABLE pending_extraction AS
+    SELECT (row_number() OVER (ORDER BY p.posting_id) - 1) AS n, p.posting_id, p.content_hash
+    FROM postings p
+    WHERE EXISTS (SELECT 1 FROM posting_versions v
+                  WHERE v.posting_id = p.posting_id AND v.content_hash = p.content_hash)
+      AND NOT EXISTS (SELECT 1 FROM extractions e
+                      WHERE e.posting_id = p.posting_id AND e.content_hash = p.content_hash
+                        AND e.extractor_version = ?)
+"""
+
+_PENDING_EXTRACTION_CHUNK = """
+    SELECT p.posting_id, p.title, v.description_text, p.language, p.company, p.content_hash
+    FROM temp.pending_extraction q
+    JOIN postings p ON p.posting_id = q.posting_id
+    JOIN posting_versions v ON v.posting_id = q.posting_id AND v.content_hash = q.content_hash
+    WHERE q.n >= ? AND q.n < ?
+    ORDER BY q.n
+"""
+
+_PENDING_CLASSIFICATION = """
+    CREATE OR REPLACE TEMP TABLE pending_classification AS
+    SELECT (row_number() OVER (ORDER BY p.posting_id) - 1) AS n, p.posting_id, p.content_hash
+    FROM postings p
+    JOIN extractions e
+      ON e.posting_id = p.posting_id AND e.content_hash = p.content_hash
+     AND e.extractor_version = ?
+    WHERE EXISTS (SELECT 1 FROM posting_versions v
+                  WHERE v.posting_id = p.posting_id AND v.content_hash = p.content_hash)
+      AND NOT EXISTS (SELECT 1 FROM classifications c
+                      WHERE c.posting_id = p.posting_id AND c.content_hash = p.content_hash
+                        AND c.model_version = ?)
+"""
+
+_PENDING_CLASSIFICATION_CHUNK = """
+    SELECT p.posting_id, p.title, v.description_text, p.language, p.company, p.content_hash,
+           e.language, e.status, e.reason
+    FROM temp.pending_classification q
+    JOIN postings p ON p.posting_id = q.posting_id
+    JOIN posting_versions v ON v.posting_id = q.posting_id AND v.content_hash = q.content_hash
+    JOIN extractions e
+      ON e.posting_id = q.posting_id AND e.content_hash = q.content_hash
+     AND e.extractor_version = ?
+    WHERE q.n >= ? AND q.n < ?
+    ORDER BY q.n
+"""
+
+_PENDING_CLASSIFICATION_MENTIONS = """
+    SELECT s.posting_id, s.kind, s.ref_id, s.family, s.field, s.start_char, s.end_char,
+           s.matched_text, s.sentence, s.value
+    FROM temp.pending_classification q
+    JOIN skill_mentions s
+      ON s.posting_id = q.posting_id AND s.content_hash = q.content_hash
+     AND s.extractor_version = ?
+    WHERE q.n >= ? AND q.n < ?
+    ORDER BY s.posting_id, s.mention_index
+"""
+
+_DELETE_MENTIONS = """
+    DELETE FROM skill_mentions AS s USING extraction_arrays AS a
+    WHERE s.posting_id = a.posting_id AND s.content_hash = a.content_hash
+      AND s.extractor_version = ?
+"""
+
+_UPSERT_EXTRACTIONS = """
+    INSERT INTO extractions (posting_id, content_hash, extractor_version, extracted_at,
+                             language, status, reason, mention_count)
+    SELECT posting_id, content_hash, $1, $2, language, status, reason, mention_count
+    FROM extraction_arrays
+    ON CONFLICT DO UPDATE SET extracted_at = excluded.extracted_at,
+      language = excluded.language, status = excluded.status,
+      reason = excluded.reason, mention_count = excluded.mention_count
+"""
+
+_INSERT_MENTIONS = """
+    INSERT INTO skill_mentions (posting_id, content_hash, extractor_version, mention_index,
+                                kind, ref_id, family, field, start_char, end_char,
+                                matched_text, sentence, value)
+    SELECT posting_id, content_hash, ?, mention_index, kind, ref_id, family, field,
+           start_char, end_char, matched_text, sentence, CAST(value AS DOUBLE)
+    FROM mention_arrays
+"""
+
+_INSERT_PREDICTIONS = """
+    INSERT INTO classifications (posting_id, content_hash, model_version, classified_at,
+                                 label, prob_community_manager, prob_social_media_manager,
+                                 prob_social_media_strategist, prob_other, confidence,
+                                 low_confidence, title_label, title_mismatch, top_criteria,
+                                 esco_uri, isco_code, rome_code, onet_code)
+    SELECT posting_id, content_hash, $1, $2, label, prob_community_manager,
+           prob_social_media_manager, prob_social_media_strategist, prob_other, confidence,
+           low_confidence, CAST(title_label AS VARCHAR), CAST(title_mismatch AS BOOLEAN),
+           top_criteria, CAST(esco_uri AS VARCHAR), CAST(isco_code AS VARCHAR),
+           CAST(rome_code AS VARCHAR), CAST(onet_code AS VARCHAR)
+    FROM prediction_arrays
+    ON CONFLICT DO NOTHING
+"""
+
+
+def _objects(values: Iterable[Any]) -> np.ndarray:
+    return np.array(list(values), dtype=object)
+
+
+@contextmanager
+def _registered(
+    con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, np.ndarray]
+) -> Iterator[None]:
+    """Columns visible to SQL as relation ``name`` for the block."""
+    con.register(name, columns)
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
+def _mention_columns(
+    keys: Sequence[tuple[str, str]], extractions: dict[tuple[str, str], Extraction]
+) -> dict[str, np.ndarray]:
+    """One array per ``skill_mentions`` column (bar the version) for these extractions."""
+    rows = [
+        (posting_id, content_hash, index, m)
+        for posting_id, content_hash in keys
+        for index, m in enumerate(extractions[(posting_id, content_hash)].mentions)
+    ]
+    return {
+        "posting_id": _objects(r[0] for r in rows),
+        "content_hash": _objects(r[1] for r in rows),
+        "mention_index": np.array([r[2] for r in rows], dtype=np.int32),
+        "kind": _objects(r[3].kind for r in rows),
+        "ref_id": _objects(r[3].ref_id for r in rows),
+        "family": _objects(r[3].family for r in rows),
+        "field": _objects(r[3].field for r in rows),
+        "start_char": np.array([r[3].start for r in rows], dtype=np.int32),
+        "end_char": np.array([r[3].end for r in rows], dtype=np.int32),
+        "matched_text": _objects(r[3].text for r in rows),
+        "sentence": _objects(r[3].sentence for r in rows),
+        "value": _objects(None if r[3].value is None else float(r[3].value) for r in rows),
+    }
+
+
+def _criteria_json(prediction: Prediction) -> str:
+    return json.dumps(
+        [
+            {
+                "criterion": c.ref_id,
+                "role": c.role,
+                "contribution": round(c.contribution, 4),
+                "evidence": list(c.evidence),
+            }
+            for c in prediction.top_criteria
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _prediction_columns(
+    keys: Sequence[tuple[str, str]],
+    predictions: dict[tuple[str, str], Prediction],
+    codes: dict[str, dict[str, str | None]],
+) -> dict[str, np.ndarray]:
+    """One array per ``classifications`` column (bar the version and time)."""
+    chosen = [predictions[k] for k in keys]
+    found = [codes.get(p.label, {}) for p in chosen]
+
+    def prob(role: str) -> np.ndarray:
+        return np.array([p.probabilities[role] for p in chosen], dtype=np.float64)
+
+    return {
+        "posting_id": _objects(k[0] for k in keys),
+        "content_hash": _objects(k[1] for k in keys),
+        "label": _objects(p.label for p in chosen),
+        "prob_community_manager": prob("community_manager"),
+        "prob_social_media_manager": prob("social_media_manager"),
+        "prob_social_media_strategist": prob("social_media_strategist"),
+        "prob_other": prob("other"),
+        "confidence": np.array([max(p.probabilities.values()) for p in chosen], dtype=np.float64),
+        "low_confidence": np.array([p.low_confidence for p in chosen], dtype=bool),
+        "title_label": _objects(p.title_label for p in chosen),
+        "title_mismatch": _objects(p.title_mismatch for p in chosen),
+        "top_criteria": _objects(_criteria_json(p) for p in chosen),
+        "esco_uri": _objects(c.get("esco_uri") for c in found),
+        "isco_code": _objects(c.get("isco_code") for c in found),
+        "rome_code": _objects(c.get("rome_code") for c in found),
+        "onet_code": _objects(c.get("onet_code") for c in found),
+    }
+
+
 class Warehouse:
     """An open read-write warehouse with the schema applied."""
 
@@ -256,6 +445,10 @@ class Warehouse:
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
         """Run a read query and fetch every row."""
         return self.con.execute(sql, params or []).fetchall()
+
+    def _count(self, relation: str) -> int:
+        rows = self.query(f"SELECT count(*) FROM {relation}")
+        return int(rows[0][0])
 
     # -- sources and crawl runs -----------------------------------------------
 
@@ -544,93 +737,68 @@ class Warehouse:
 
     # -- extraction ---------------------------------------------------------------
 
+    def mark_pending_extraction(self, extractor_version: str) -> int:
+        """List the current posting versions ``extractor_version`` has not read; how many.
+
+        The list is a temporary table of this connection, numbered in posting order,
+        so the stage reads it chunk by chunk (``pending_extraction_chunk``) while it
+        commits each chunk's results.
+        """
+        self.con.execute(_PENDING_EXTRACTION, [extractor_version])
+        return self._count("temp.pending_extraction")
+
+    def pending_extraction_chunk(self, start: int, stop: int) -> list[tuple[PostingText, str]]:
+        """Listed pending versions ``start``..``stop - 1`` with the content hash they are at."""
+        return [
+            (
+                PostingText(
+                    posting_id=r[0], title=r[1], description=r[2], language=r[3], company=r[4]
+                ),
+                r[5],
+            )
+            for r in self.query(_PENDING_EXTRACTION_CHUNK, [start, stop])
+        ]
+
     def store_extractions(
         self,
         results: Sequence[tuple[Extraction, str]],
         extractor_version: str,
         now: datetime,
     ) -> int:
-        """Store extraction results (with the content hash they read) in one transaction."""
-        rows: list[list[Any]] = []
+        """Store extraction results (with the content hash they read) in one transaction.
+
+        Set-based: the chunk goes in as registered arrays, one ``DELETE ... USING`` of
+        the mentions it replaces and one ``INSERT ... SELECT`` per table, whatever its
+        size. Storing the same results again leaves the same rows (``extracted_at``
+        aside, which is ``now``); returns how many mentions were stored.
+        """
+        latest: dict[tuple[str, str], Extraction] = {}
         for extraction, content_hash in results:
-            for index, m in enumerate(extraction.mentions):
-                rows.append(
-                    [
-                        extraction.posting_id,
-                        content_hash,
-                        extractor_version,
-                        index,
-                        m.kind,
-                        m.ref_id,
-                        m.family,
-                        m.field,
-                        m.start,
-                        m.end,
-                        m.text,
-                        m.sentence,
-                        m.value,
-                    ]
-                )
+            # one row per key (an ON CONFLICT batch keeps its first duplicate silently);
+            # the last result wins, as with one upsert per result
+            latest[(extraction.posting_id, content_hash)] = extraction
+        keys = list(latest)
+        extraction_columns = {
+            "posting_id": _objects(k[0] for k in keys),
+            "content_hash": _objects(k[1] for k in keys),
+            "language": _objects(latest[k].language for k in keys),
+            "status": _objects(latest[k].status for k in keys),
+            "reason": _objects(latest[k].reason for k in keys),
+            "mention_count": np.array([len(latest[k].mentions) for k in keys], dtype=np.int32),
+        }
+        mention_columns = _mention_columns(keys, latest)
+        mentions = int(mention_columns["mention_index"].size)
         with self.transaction() as con:
-            for extraction, content_hash in results:
-                key = [extraction.posting_id, content_hash, extractor_version]
-                con.execute(
-                    "DELETE FROM skill_mentions WHERE posting_id = ? AND content_hash = ? "
-                    "AND extractor_version = ?",
-                    key,
-                )
-                con.execute(
-                    """INSERT INTO extractions VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                       ON CONFLICT DO UPDATE SET extracted_at = excluded.extracted_at,
-                         language = excluded.language, status = excluded.status,
-                         reason = excluded.reason, mention_count = excluded.mention_count""",
-                    [
-                        *key,
-                        now,
-                        extraction.language,
-                        extraction.status,
-                        extraction.reason,
-                        len(extraction.mentions),
-                    ],
-                )
-            if rows:
-                columns = list(zip(*rows, strict=True))
-                names = [
-                    "posting_id",
-                    "content_hash",
-                    "extractor_version",
-                    "mention_index",
-                    "kind",
-                    "ref_id",
-                    "family",
-                    "field",
-                    "start_char",
-                    "end_char",
-                    "matched_text",
-                    "sentence",
-                    "value",
-                ]
-                con.register(
-                    "mention_arrays",
-                    {
-                        n: np.array(list(c), dtype=object)
-                        for n, c in zip(names, columns, strict=True)
-                    },
-                )
-                try:
-                    con.execute(
-                        """INSERT INTO skill_mentions SELECT posting_id, content_hash,
-                               extractor_version, CAST(mention_index AS INTEGER), kind, ref_id,
-                               family, field, CAST(start_char AS INTEGER),
-                               CAST(end_char AS INTEGER), matched_text, sentence,
-                               CAST(value AS DOUBLE)
-                           FROM mention_arrays"""
-                    )
-                finally:
-                    con.unregister("mention_arrays")
+            if keys:
+                with _registered(con, "extraction_arrays", extraction_columns):
+                    con.execute(_DELETE_MENTIONS, [extractor_version])
+                    con.execute(_UPSERT_EXTRACTIONS, [extractor_version, now])
+            if mentions:
+                with _registered(con, "mention_arrays", mention_columns):
+                    con.execute(_INSERT_MENTIONS, [extractor_version])
             fault_point("extract.before_commit")
         fault_point("extract.after_commit")
-        return len(rows)
+        return mentions
 
     # -- classification -------------------------------------------------------------
 
@@ -726,6 +894,51 @@ class Warehouse:
             for r in rows
         ]
 
+    def mark_pending_classification(self, model_version: str, extractor_version: str) -> int:
+        """List the extracted current postings ``model_version`` has not scored; how many.
+
+        Like ``mark_pending_extraction``: a numbered temporary table of this connection,
+        read chunk by chunk with ``pending_classification_chunk``.
+        """
+        self.con.execute(_PENDING_CLASSIFICATION, [extractor_version, model_version])
+        return self._count("temp.pending_classification")
+
+    def pending_classification_chunk(
+        self, extractor_version: str, start: int, stop: int
+    ) -> list[tuple[PostingText, Extraction, str]]:
+        """Listed pending postings ``start``..``stop - 1`` with their extraction and hash."""
+        mentions: dict[str, list[Mention]] = {}
+        for m in self.query(_PENDING_CLASSIFICATION_MENTIONS, [extractor_version, start, stop]):
+            mentions.setdefault(m[0], []).append(
+                Mention(
+                    kind=m[1],
+                    ref_id=m[2],
+                    family=m[3] or "",
+                    field=m[4],
+                    start=m[5],
+                    end=m[6],
+                    text=m[7],
+                    sentence=m[8] or "",
+                    value=m[9],
+                )
+            )
+        return [
+            (
+                PostingText(
+                    posting_id=r[0], title=r[1], description=r[2], language=r[3], company=r[4]
+                ),
+                Extraction(
+                    posting_id=r[0],
+                    language=r[6] or "",
+                    status=r[7],
+                    reason=r[8],
+                    mentions=tuple(mentions.get(r[0], ())),
+                ),
+                r[5],
+            )
+            for r in self.query(_PENDING_CLASSIFICATION_CHUNK, [extractor_version, start, stop])
+        ]
+
     def store_predictions(
         self,
         predictions: Sequence[tuple[Prediction, str]],
@@ -733,47 +946,21 @@ class Warehouse:
         codes: dict[str, dict[str, str | None]],
         now: datetime,
     ) -> int:
-        """Store classifier outputs (with the content hash they scored) in one transaction."""
+        """Store classifier outputs (with the content hash they scored) in one transaction.
+
+        Set-based: one ``INSERT ... SELECT`` from registered arrays per chunk. A
+        (posting, content hash, model) already scored keeps its stored row, so storing
+        the same chunk twice changes nothing; returns how many predictions were given.
+        """
+        first: dict[tuple[str, str], Prediction] = {}
+        for prediction, content_hash in predictions:
+            # one row per key, the first one, as with one INSERT ... DO NOTHING per row
+            first.setdefault((prediction.posting_id, content_hash), prediction)
+        keys = list(first)
         with self.transaction() as con:
-            for prediction, content_hash in predictions:
-                probs = prediction.probabilities
-                code = codes.get(prediction.label, {})
-                con.execute(
-                    """INSERT INTO classifications VALUES
-                         (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                       ON CONFLICT DO NOTHING""",
-                    [
-                        prediction.posting_id,
-                        content_hash,
-                        model_version,
-                        now,
-                        prediction.label,
-                        probs["community_manager"],
-                        probs["social_media_manager"],
-                        probs["social_media_strategist"],
-                        probs["other"],
-                        max(probs.values()),
-                        prediction.low_confidence,
-                        prediction.title_label,
-                        prediction.title_mismatch,
-                        json.dumps(
-                            [
-                                {
-                                    "criterion": c.ref_id,
-                                    "role": c.role,
-                                    "contribution": round(c.contribution, 4),
-                                    "evidence": list(c.evidence),
-                                }
-                                for c in prediction.top_criteria
-                            ],
-                            ensure_ascii=False,
-                        ),
-                        code.get("esco_uri"),
-                        code.get("isco_code"),
-                        code.get("rome_code"),
-                        code.get("onet_code"),
-                    ],
-                )
+            if keys:
+                with _registered(con, "prediction_arrays", _prediction_columns(keys, first, codes)):
+                    con.execute(_INSERT_PREDICTIONS, [model_version, now])
             fault_point("classify.before_commit")
         return len(predictions)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from models.classifier import SHIPPED_ARTIFACT, RoleModel, load_model, metadata_path
 from models.codes import codes_for
-from models.types import ROLES, Extraction, Mention, PostingText, Prediction
+from models.types import ROLES, Extraction, PostingText, Prediction
 from pipeline.progress import progress_bar
 from pipeline.stages.extract import IN_FLIGHT, Submit, chunk_size_for, in_windows, run_here
 from pipeline.warehouse import Warehouse, open_warehouse
@@ -140,87 +140,6 @@ def active_model(store: Warehouse) -> RoleModel:
     return model
 
 
-_PENDING = """
-    CREATE OR REPLACE TEMP TABLE pending_classification AS
-    SELECT (row_number() OVER (ORDER BY p.posting_id) - 1) AS n, p.posting_id, p.content_hash
-    FROM postings p
-    JOIN extractions e
-      ON e.posting_id = p.posting_id AND e.content_hash = p.content_hash
-     AND e.extractor_version = ?
-    WHERE EXISTS (SELECT 1 FROM posting_versions v
-                  WHERE v.posting_id = p.posting_id AND v.content_hash = p.content_hash)
-      AND NOT EXISTS (SELECT 1 FROM classifications c
-                      WHERE c.posting_id = p.posting_id AND c.content_hash = p.content_hash
-                        AND c.model_version = ?)
-"""
-
-_CHUNK = """
-    SELECT p.posting_id, p.title, v.description_text, p.language, p.company, p.content_hash,
-           e.language, e.status, e.reason
-    FROM temp.pending_classification q
-    JOIN postings p ON p.posting_id = q.posting_id
-    JOIN posting_versions v ON v.posting_id = q.posting_id AND v.content_hash = q.content_hash
-    JOIN extractions e
-      ON e.posting_id = q.posting_id AND e.content_hash = q.content_hash
-     AND e.extractor_version = ?
-    WHERE q.n >= ? AND q.n < ?
-    ORDER BY q.n
-"""
-
-_MENTIONS = """
-    SELECT s.posting_id, s.kind, s.ref_id, s.family, s.field, s.start_char, s.end_char,
-           s.matched_text, s.sentence, s.value
-    FROM temp.pending_classification q
-    JOIN skill_mentions s
-      ON s.posting_id = q.posting_id AND s.content_hash = q.content_hash
-     AND s.extractor_version = ?
-    WHERE q.n >= ? AND q.n < ?
-    ORDER BY s.posting_id, s.mention_index
-"""
-
-
-def mark_pending(store: Warehouse, model_version: str, extractor_version: str) -> int:
-    """List (in a temp table) the extracted current postings this model has not scored."""
-    store.con.execute(_PENDING, [extractor_version, model_version])
-    rows = store.query("SELECT count(*) FROM temp.pending_classification")
-    return int(rows[0][0])
-
-
-def read_chunk(
-    store: Warehouse, extractor_version: str, start: int, stop: int
-) -> list[tuple[PostingText, Extraction, str]]:
-    """Pending postings ``start``..``stop - 1`` with their extraction and content hash."""
-    mentions: dict[str, list[Mention]] = {}
-    for m in store.query(_MENTIONS, [extractor_version, start, stop]):
-        mentions.setdefault(m[0], []).append(
-            Mention(
-                kind=m[1],
-                ref_id=m[2],
-                family=m[3] or "",
-                field=m[4],
-                start=m[5],
-                end=m[6],
-                text=m[7],
-                sentence=m[8] or "",
-                value=m[9],
-            )
-        )
-    return [
-        (
-            PostingText(posting_id=r[0], title=r[1], description=r[2], language=r[3], company=r[4]),
-            Extraction(
-                posting_id=r[0],
-                language=r[6] or "",
-                status=r[7],
-                reason=r[8],
-                mentions=tuple(mentions.get(r[0], ())),
-            ),
-            r[5],
-        )
-        for r in store.query(_CHUNK, [extractor_version, start, stop])
-    ]
-
-
 def classify_pending(
     warehouse_path: Path,
     extractor_version: str,
@@ -239,16 +158,16 @@ def classify_pending(
             declared is not None
             and registered is not None
             and registered[0] == declared
-            and mark_pending(store, declared, extractor_version) == 0
+            and store.mark_pending_classification(declared, extractor_version) == 0
         ):
             return ClassifyCounts(model_version=declared)  # nothing to score: no model loaded
         version = register_active(store, submit(model_metadata, artifact).result())
-        total = mark_pending(store, version, extractor_version)
+        total = store.mark_pending_classification(version, extractor_version)
         size = chunk_size_for(total, chunk_size, in_flight)
 
         def calls() -> Iterator[tuple[list[str], tuple[Any, ...]]]:
             for start in range(0, total, size):
-                chunk = read_chunk(store, extractor_version, start, start + size)
+                chunk = store.pending_classification_chunk(extractor_version, start, start + size)
                 postings = [p for p, _, _ in chunk]
                 extractions = [e for _, e, _ in chunk]
                 yield [h for _, _, h in chunk], (artifact, version, postings, extractions)

@@ -29,7 +29,7 @@ from models.extract import EXTRACTOR_VERSION, default_extractor
 from models.knowledge import load_knowledge
 from models.types import Extraction, PostingText
 from pipeline.progress import progress_bar
-from pipeline.warehouse import Warehouse, open_warehouse
+from pipeline.warehouse import open_warehouse
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -142,45 +142,6 @@ class ExtractCounts:
     extractor_version: str = ""
 
 
-_PENDING = """
-    CREATE OR REPLACE TEMP TABLE pending_extraction AS
-    SELECT (row_number() OVER (ORDER BY p.posting_id) - 1) AS n, p.posting_id, p.content_hash
-    FROM postings p
-    WHERE EXISTS (SELECT 1 FROM posting_versions v
-                  WHERE v.posting_id = p.posting_id AND v.content_hash = p.content_hash)
-      AND NOT EXISTS (SELECT 1 FROM extractions e
-                      WHERE e.posting_id = p.posting_id AND e.content_hash = p.content_hash
-                        AND e.extractor_version = ?)
-"""
-
-_CHUNK = """
-    SELECT p.posting_id, p.title, v.description_text, p.language, p.company, p.content_hash
-    FROM temp.pending_extraction q
-    JOIN postings p ON p.posting_id = q.posting_id
-    JOIN posting_versions v ON v.posting_id = q.posting_id AND v.content_hash = q.content_hash
-    WHERE q.n >= ? AND q.n < ?
-    ORDER BY q.n
-"""
-
-
-def mark_pending(store: Warehouse, extractor_version: str) -> int:
-    """List (in a temp table) the current posting versions this extractor has not read."""
-    store.con.execute(_PENDING, [extractor_version])
-    rows = store.query("SELECT count(*) FROM temp.pending_extraction")
-    return int(rows[0][0])
-
-
-def read_chunk(store: Warehouse, start: int, stop: int) -> list[tuple[PostingText, str]]:
-    """Pending postings ``start``..``stop - 1`` with the content hash they are read at."""
-    return [
-        (
-            PostingText(posting_id=r[0], title=r[1], description=r[2], language=r[3], company=r[4]),
-            r[5],
-        )
-        for r in store.query(_CHUNK, [start, stop])
-    ]
-
-
 def extract_pending(
     warehouse_path: Path,
     *,
@@ -195,17 +156,17 @@ def extract_pending(
     """
     with open_warehouse(warehouse_path) as store:
         version = expected_version()
-        total = mark_pending(store, version)
+        total = store.mark_pending_extraction(version)
         if total == 0:
             return ExtractCounts(extractor_version=version)
         actual = submit(extractor_version).result()
         if actual != version:
-            version, total = actual, mark_pending(store, actual)
+            version, total = actual, store.mark_pending_extraction(actual)
         size = chunk_size_for(total, chunk_size, in_flight)
 
         def calls() -> Iterator[tuple[list[str], tuple[Any, ...]]]:
             for start in range(0, total, size):
-                chunk = read_chunk(store, start, start + size)
+                chunk = store.pending_extraction_chunk(start, start + size)
                 yield [h for _, h in chunk], ([p for p, _ in chunk], version)
 
         postings = mentions = skipped = 0
