@@ -26,7 +26,7 @@ import re
 import unicodedata
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -123,6 +123,7 @@ class DedupConfig:
     title_containment: float = 0.75
     min_shingles: int = 8
     max_bucket: int = 500
+    max_candidates: int = 50
     seed: int = 20240501
 
 
@@ -230,46 +231,60 @@ class _Index:
             hashed = (values[:, None] * self.mul[None, :] + self.add[None, :]) >> np.uint64(32)
         out[batch] = np.minimum.reduceat(hashed.astype(np.uint32), starts, axis=0)
 
-    def candidate_pairs(self) -> set[tuple[int, int]]:
-        """Pairs (new doc, other doc) sharing an LSH bucket or a title+company block."""
-        pairs: set[tuple[int, int]] = set()
-        n = len(self.docs)
-        if n == 0:
-            return pairs
-        has_text = np.array([d.shingles.size > 0 for d in self.docs])
+    def _groups(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per LSH band, then for the title+company block: (group of each doc, member
+        offsets, members grouped) over the docs with text (blocks: with a title)."""
+        has_text = np.array([d.shingles.size > 0 for d in self.docs], dtype=bool)
         rows = self.config.rows
+        keyed: list[tuple[np.ndarray, np.ndarray]] = []
         for band in range(self.config.bands):
             chunk = np.ascontiguousarray(self.signatures[:, band * rows : (band + 1) * rows])
             keys = chunk.view(np.dtype((np.void, chunk.dtype.itemsize * rows))).ravel()
-            order = np.argsort(keys, kind="stable")
-            sorted_keys = keys[order]
-            boundaries = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
-            starts = np.concatenate(([0], boundaries))
-            ends = np.concatenate((boundaries, [n]))
-            for g in np.flatnonzero(ends - starts > 1).tolist():
-                group = order[starts[g] : ends[g]]
-                self._add_group(group[has_text[group]], pairs)
-        blocks: dict[str, list[int]] = defaultdict(list)
-        for i, doc in enumerate(self.docs):
-            if doc.title_key:
-                blocks[doc.title_key].append(i)
-        for members in blocks.values():
-            if len(members) > 1:
-                self._add_group(np.asarray(members), pairs)
-        return pairs
+            keyed.append((np.unique(keys, return_inverse=True)[1].ravel(), has_text))
+        titles: dict[str, int] = {}
+        block = np.array([titles.setdefault(d.title_key, len(titles)) for d in self.docs])
+        keyed.append((block, np.array([bool(d.title_key) for d in self.docs], dtype=bool)))
+        out = []
+        for group, eligible in keyed:
+            group = np.where(eligible, group, -1)
+            members = np.flatnonzero(eligible)
+            members = members[np.argsort(group[members], kind="stable")]
+            sizes = np.bincount(group[members], minlength=int(group.max(initial=-1)) + 1)
+            out.append((group, np.concatenate(([0], np.cumsum(sizes))), members))
+        return out
 
-    def _add_group(self, group: np.ndarray, pairs: set[tuple[int, int]]) -> None:
-        if group.size < 2:
+    def candidates(self) -> Iterator[tuple[int, np.ndarray]]:
+        """(new doc, its candidate docs) for each new doc that shares an LSH bucket or a
+        title+company block with another doc, candidates in index order.
+
+        A bucket contributes at most ``max_bucket`` members (the first ones: existing
+        docs, then new ones, in order), and a doc keeps at most ``max_candidates``
+        candidates, those sharing the most buckets (the block counts as one) first:
+        ads written on a shared template fall into the same buckets by the thousand,
+        and without the cap their candidate pairs grow quadratically.
+        """
+        if self.n_existing == len(self.docs):
             return
-        new = group[group >= self.n_existing]
-        if new.size == 0:
-            return
-        limit = self.config.max_bucket
-        others = group if group.size <= limit else group[:limit]
-        for i in new.tolist():
-            for j in others.tolist():
-                if i != j and (j < self.n_existing or j < i):
-                    pairs.add((i, j))
+        limit, cap = self.config.max_bucket, self.config.max_candidates
+        groups = self._groups()
+        for i in range(self.n_existing, len(self.docs)):
+            found = []
+            for group, offsets, members in groups:
+                g = group[i]
+                if g < 0 or offsets[g + 1] - offsets[g] < 2:
+                    continue
+                found.append(members[offsets[g] : min(offsets[g + 1], offsets[g] + limit)])
+            if not found:
+                continue
+            others = np.concatenate(found)
+            others = others[(others != i) & ((others < self.n_existing) | (others < i))]
+            if others.size == 0:
+                continue
+            unique, shared = np.unique(others, return_counts=True)
+            if unique.size > cap:
+                # most shared buckets first, ties to the lower index; then back to index order
+                unique = np.sort(unique[np.lexsort((unique, -shared))[:cap]])
+            yield i, unique
 
 
 def _containment(a: frozenset[str], b: frozenset[str]) -> float:
@@ -313,20 +328,36 @@ def _prepare(doc: Doc, config: DedupConfig, vocab: dict[str, int]) -> _Prepared:
     )
 
 
+def _index(existing: Iterable[Doc], new: Iterable[Doc], config: DedupConfig) -> _Index:
+    vocab: dict[str, int] = {}
+    old = [_prepare(d, config, vocab) for d in existing]
+    fresh = [_prepare(d, config, vocab) for d in new]
+    return _Index(old + fresh, len(old), config)
+
+
+def candidate_sets(
+    existing: Iterable[Doc], new: Iterable[Doc], config: DedupConfig | None = None
+) -> dict[str, list[str]]:
+    """The posting ids each new posting is compared with (at most ``max_candidates``)."""
+    index = _index(existing, new, config or DedupConfig())
+    return {
+        index.docs[i].ident: [index.docs[j].ident for j in others.tolist()]
+        for i, others in index.candidates()
+    }
+
+
 def duplicate_pairs(
     existing: Iterable[Doc], new: Iterable[Doc], config: DedupConfig | None = None
 ) -> list[tuple[str, str, float]]:
     """(new posting id, other posting id, score) for every verified duplicate pair."""
     config = config or DedupConfig()
-    vocab: dict[str, int] = {}
-    old = [_prepare(d, config, vocab) for d in existing]
-    fresh = [_prepare(d, config, vocab) for d in new]
-    index = _Index(old + fresh, len(old), config)
+    index = _index(existing, new, config)
     out = []
-    for i, j in sorted(index.candidate_pairs()):
-        score = similarity(index.docs[i], index.docs[j], config)
-        if score >= config.text_containment:
-            out.append((index.docs[i].ident, index.docs[j].ident, score))
+    for i, others in index.candidates():
+        for j in others.tolist():
+            score = similarity(index.docs[i], index.docs[j], config)
+            if score >= config.text_containment:
+                out.append((index.docs[i].ident, index.docs[j].ident, score))
     return out
 
 

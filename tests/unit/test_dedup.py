@@ -11,7 +11,9 @@ import pytest
 import yaml
 
 from pipeline.dedup import (
+    DedupConfig,
     assign_clusters,
+    candidate_sets,
     duplicate_pairs,
     text_tokens,
     tfidf_duplicate_pairs,
@@ -158,3 +160,41 @@ def test_scales_without_quadratic_blowup() -> None:
     assert all(clusters[d["posting_id"]] == d["posting_id"][:-2] for d in reposts)
     assert all(clusters[d["posting_id"]] == d["posting_id"] for d in docs[5000:])
     assert len(duplicate_pairs(existing[:500], new[:50])) == 0
+
+
+def _template_family(rng: random.Random, size: int) -> list[dict[str, Any]]:
+    """``size`` ads of one company written on its template: same about / benefits text, a
+    role paragraph of their own (the synthetic boards' shape that made candidates explode)."""
+    words = [f"w{n}" for n in range(3000)]
+    about = " ".join(rng.choice(words) for _ in range(160))
+    benefits = " ".join(rng.choice(words) for _ in range(80))
+    return [
+        {
+            "posting_id": f"t{i:03d}",
+            "title": f"{rng.choice(words)} {rng.choice(words)} manager",
+            "company": "Gabarit SA",
+            "location": "Lyon",
+            "text": f"{about} {' '.join(rng.choice(words) for _ in range(25))} {benefits}",
+        }
+        for i in range(size)
+    ]
+
+
+def test_candidates_per_posting_are_capped_without_losing_the_duplicate() -> None:
+    family = _template_family(random.Random(3), 120)
+    existing = [{**d, "cluster_id": f"c-{d['posting_id']}"} for d in family[:100]]
+    original = family[40]
+    repost = {**original, "posting_id": "repost", "text": original["text"] + " 2027"}
+    new = [repost, *family[100:]]
+    config = DedupConfig(max_candidates=8)
+    uncapped = candidate_sets(existing, new, DedupConfig(max_candidates=10_000))
+    capped = candidate_sets(existing, new, config)
+    # the template makes every ad a candidate of dozens of others; the cap bounds that
+    assert max(len(c) for c in uncapped.values()) > 50
+    assert max(len(c) for c in capped.values()) == 8
+    # the ads sharing the most LSH buckets are kept: the repost's original among them
+    assert "t040" in capped["repost"]
+    assert assign_clusters(existing, new, config) == assign_clusters(
+        existing, new, DedupConfig(max_candidates=10_000)
+    )
+    assert assign_clusters(existing, new, config)["repost"] == "c-t040"
