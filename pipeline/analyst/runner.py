@@ -24,6 +24,7 @@ from pipeline.analyst.queries import find_query
 FORMATS = ("table", "csv", "json", "parquet")
 _ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_EXPLAIN = re.compile(r"(?is)^\s*explain\b(?:\s*\([^)]*\))?(?:\s*analy[sz]e\b)?(?P<inner>.*)$")
 
 
 class ReadOnlyQueryError(ValueError):
@@ -69,6 +70,11 @@ def read_only_statement(sql: str) -> str:
             f"one statement per run, got {len(statements)}; use --var for variables"
         )
     statement = statements[0]
+    if statement.type is duckdb.StatementType.EXPLAIN and not _explains_a_query(statement.query):
+        raise ReadOnlyQueryError(
+            "the analyst copy is read-only: EXPLAIN ANALYZE runs the statement it explains, "
+            "so only EXPLAIN [ANALYZE] of a query is allowed"
+        )
     if statement.type not in _ALLOWED:
         kind = statement.type.name
         raise ReadOnlyQueryError(
@@ -76,6 +82,16 @@ def read_only_statement(sql: str) -> str:
             "(SELECT, WITH, FROM, DESCRIBE, SHOW, EXPLAIN). Changes go through the nightly flow."
         )
     return statement.query.strip().rstrip(";").rstrip()
+
+
+def _explains_a_query(explain: str) -> bool:
+    """True when an EXPLAIN statement explains one plain query (anything else is refused)."""
+    match = _EXPLAIN.match(explain)
+    try:
+        inner = duckdb.extract_statements(match["inner"]) if match else []
+    except duckdb.Error:
+        return False
+    return len(inner) == 1 and inner[0].type is duckdb.StatementType.SELECT
 
 
 def open_analyst(path: Path) -> duckdb.DuckDBPyConnection:

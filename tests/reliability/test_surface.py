@@ -1,5 +1,7 @@
 """No listening sockets in a crawl: Scrapy's telnet console and remote-control server stay off
-in the settings the crawl stage really passes, even when a source's settings ask for them."""
+in the settings the crawl stage really passes, even when a source's settings ask for them.
+`rolescope sql` writes nothing, not even a file through ``EXPLAIN ANALYZE`` (which runs the
+statement it explains)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pipeline.stages.crawl import FORCED_SETTINGS, spider_command
@@ -67,3 +70,34 @@ def test_a_real_crawl_enables_neither_console(tmp_path: Path) -> None:
     extensions = log.split("Enabled extensions", 1)[1].split("]", 1)[0]
     assert "TelnetConsole" not in extensions and "RemoteControl" not in extensions
     assert "Telnet console listening" not in log and "Telnet Password" not in log
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "EXPLAIN ANALYZE COPY (SELECT 42 AS x) TO '{target}'",
+        "explain analyse copy (select 42 as x) to '{target}'",
+        "EXPLAIN /* x */ ANALYZE COPY (SELECT 42 AS x) TO '{target}'",
+        "EXPLAIN (FORMAT json, ANALYZE) COPY (SELECT 42 AS x) TO '{target}'",
+        "COPY (SELECT 42 AS x) TO '{target}'",
+    ],
+)
+def test_rolescope_sql_writes_no_file_even_through_explain_analyze(
+    tmp_path: Path, statement: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    analyst = tmp_path / "analyst.duckdb"
+    con = duckdb.connect(str(analyst))
+    con.execute("CREATE TABLE postings AS SELECT 1 AS posting_id")
+    con.close()
+    target = tmp_path / "written.csv"
+    sql = statement.format(target=target)
+    result = CliRunner().invoke(app, ["sql", sql, "--analyst", str(analyst)])
+    assert result.exit_code == 2 and "read-only" in result.stderr, result.output
+    assert not target.exists(), "the statement ran and wrote a file"
+    # explaining (and profiling) a query stays allowed
+    profiled = "EXPLAIN ANALYZE SELECT count(*) FROM postings"
+    assert CliRunner().invoke(app, ["sql", profiled, "--analyst", str(analyst)]).exit_code == 0
