@@ -8,6 +8,11 @@ from pathlib import Path
 
 DEFAULT_SCHEDULE = "0 2 * * *"
 BUNDLED_SOURCES = Path(__file__).parent / "sources.default.yaml"
+# DuckDB's buffer memory on the read-write warehouse (loads, dedup reads, publish): past it,
+# joins, sorts and copies spill to the temporary directory instead of growing the process.
+DUCKDB_MEMORY_LIMIT_ENV = "ROLESCOPE_DUCKDB_MEMORY_LIMIT"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "1.5GB"
+DUCKDB_TEMP_DIR = "duckdb-tmp"
 
 
 @dataclass(frozen=True)
@@ -62,3 +67,11 @@ def load_settings() -> Settings:
         schedule=os.environ.get("ROLESCOPE_SCHEDULE", DEFAULT_SCHEDULE),
         timezone=os.environ.get("ROLESCOPE_TIMEZONE") or None,
     )
+
+
+def duckdb_config(home: Path) -> dict[str, str]:
+    """DuckDB settings of the read-write warehouse in ``home``: ``memory_limit`` (default
+    1.5GB, ``ROLESCOPE_DUCKDB_MEMORY_LIMIT`` overrides) and a ``temp_directory`` under
+    ``home`` to spill to."""
+    limit = os.environ.get(DUCKDB_MEMORY_LIMIT_ENV) or DEFAULT_DUCKDB_MEMORY_LIMIT
+    return {"memory_limit": limit, "temp_directory": str(home / DUCKDB_TEMP_DIR)}

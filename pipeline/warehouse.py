@@ -24,6 +24,7 @@ import numpy as np
 
 from models.types import Extraction, Mention, PostingText, Prediction
 from pipeline.analyst.publish import prepare_analyst_copy
+from pipeline.config import duckdb_config
 from pipeline.faults import fault_point
 from spiders.items import JobPosting, QuarantineRecord
 
@@ -63,13 +64,18 @@ def _lock_holder(message: str) -> str:
 
 
 def connect(
-    path: Path, *, retries: int = 5, backoff_s: float = 1.0, read_only: bool = False
+    path: Path,
+    *,
+    retries: int = 5,
+    backoff_s: float = 1.0,
+    read_only: bool = False,
+    config: dict[str, str] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open a DuckDB file, retrying a bounded number of times while another process holds it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     for attempt in range(retries + 1):
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=config or {})
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise
@@ -1001,8 +1007,13 @@ class Warehouse:
 
 
 def open_warehouse(path: Path, *, retries: int = 5, backoff_s: float = 1.0) -> Warehouse:
-    """Open (creating or upgrading) the read-write warehouse."""
-    con = connect(path, retries=retries, backoff_s=backoff_s)
+    """Open (creating or upgrading) the read-write warehouse.
+
+    DuckDB gets a ``memory_limit`` and a spill directory under the warehouse's home
+    (``pipeline.config.duckdb_config``), so a load, a dedup read or a publish of a
+    large warehouse spills to disk rather than growing without bound.
+    """
+    con = connect(path, retries=retries, backoff_s=backoff_s, config=duckdb_config(path.parent))
     try:
         apply_schema(con)
     except BaseException:
