@@ -12,7 +12,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -69,13 +69,13 @@ def connect(
     retries: int = 5,
     backoff_s: float = 1.0,
     read_only: bool = False,
-    config: dict[str, str] | None = None,
+    config: Mapping[str, str] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open a DuckDB file, retrying a bounded number of times while another process holds it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     for attempt in range(retries + 1):
         try:
-            return duckdb.connect(str(path), read_only=read_only, config=config or {})
+            return duckdb.connect(str(path), read_only=read_only, config=dict(config or {}))
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise
