@@ -179,6 +179,19 @@ def canonical(
     return _load(tmp_path_factory.mktemp("canonical"), staged_lines, ("r1",))
 
 
+def test_the_older_twin_loses(
+    staged_lines: dict[str, list[str]], canonical: dict[str, str], tmp_path: Path
+) -> None:
+    # the batches with their twins load exactly as the reference run's own batches
+    lines = [line for batch in staged_lines.values() for line in batch]
+    assert sum("(ancienne version)" in line for line in lines) == 6, "three twins per source"
+    originals = {
+        source: [line for line in batch if "(ancienne version)" not in line]
+        for source, batch in staged_lines.items()
+    }
+    assert _load(tmp_path, originals, ("r1",)) == canonical
+
+
 @settings(
     max_examples=int(os.environ.get("ROLESCOPE_IDEMPOTENCE_EXAMPLES", "12")),
     deadline=None,
