@@ -17,6 +17,12 @@ What the content hashes leave out, and why (everything else is compared):
 * ``crawl_runs`` and ``schema_version``: run bookkeeping (one row per run and source, run
   ids and times). It is checked separately by ``unsettled_batches``: after the rerun every
   whole staged batch of every run is either loaded or abandoned.
+
+The analyst copy holds the same tables, plus the ``snapshot`` schema (the analyst views,
+evaluated) and the ``search`` index: compared whole, except that their timestamp columns
+count only as NULL or not, and ``snapshot.source_coverage``'s ``crawl_runs`` and
+``complete_runs`` (counts of run bookkeeping) are left out. ``uncompared_tables`` lists any
+other table, so that a table added later cannot escape the comparison unnoticed.
 """
 
 from __future__ import annotations
@@ -58,6 +64,47 @@ CONTENT_QUERIES: dict[str, str] = {
     "sources": "SELECT source_id, source_type, config FROM sources",
     "labels": "SELECT * FROM labels",
 }
+
+
+BOOKKEEPING_TABLES = frozenset({"main.crawl_runs", "main.schema_version"})
+DERIVED_SCHEMAS = ("snapshot", "search")
+DERIVED_LEFT_OUT: dict[str, tuple[str, ...]] = {
+    "snapshot.source_coverage": ("crawl_runs", "complete_runs"),
+}
+
+
+def _derived_queries(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """A query per snapshot/search table: every column, timestamps only as NULL or not."""
+    columns = con.execute(
+        "SELECT schema_name, table_name, list(column_name ORDER BY column_index), "
+        "list(data_type ORDER BY column_index) FROM duckdb_columns() "
+        "WHERE schema_name IN ? AND database_name = current_database() GROUP BY ALL",
+        [list(DERIVED_SCHEMAS)],
+    ).fetchall()
+    queries = {}
+    for schema, table, names, types in columns:
+        name = f"{schema}.{table}"
+        picked = [
+            f'"{c}" IS NOT NULL AS "{c}"' if t.startswith("TIMESTAMP") else f'"{c}"'
+            for c, t in zip(names, types, strict=True)
+            if c not in DERIVED_LEFT_OUT.get(name, ())
+        ]
+        queries[name] = f'SELECT {", ".join(picked)} FROM "{schema}"."{table}"'
+    return queries
+
+
+def uncompared_tables(db: Path) -> list[str]:
+    """Tables of a warehouse or analyst copy that ``content_rows`` neither compares nor skips."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = con.execute(
+            "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+            "WHERE database_name = current_database()"
+        ).fetchall()
+    finally:
+        con.close()
+    known = {f"main.{name}" for name in CONTENT_QUERIES} | BOOKKEEPING_TABLES
+    return sorted(t for (t,) in tables if t not in known and t.split(".")[0] not in DERIVED_SCHEMAS)
 
 
 @dataclass(frozen=True)
@@ -169,11 +216,17 @@ def content_rows(db: Path) -> dict[str, list[str]]:
     """Each content table's rows (as JSON text, sorted), read through a read-only connection."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        tables = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'"
+            ).fetchall()
+        }
+        queries = {n: sql for n, sql in CONTENT_QUERIES.items() if n in tables}
+        queries |= _derived_queries(con)
         return {
             name: sorted(_row_text(r) for r in con.execute(sql).fetchall())
-            for name, sql in CONTENT_QUERIES.items()
-            if name in tables
+            for name, sql in queries.items()
         }
     finally:
         con.close()

@@ -30,6 +30,7 @@ from tests.reliability.checks import (
 )
 from tests.reliability.conftest import Reference, Site
 from tests.reliability.harness import (
+    CONTENT_QUERIES,
     REPO,
     FlowRun,
     assert_same_code,
@@ -38,6 +39,7 @@ from tests.reliability.harness import (
     difference,
     digest,
     run_flow,
+    uncompared_tables,
     unsettled_batches,
 )
 
@@ -260,6 +262,15 @@ def test_reference_run_is_complete(reference: Reference) -> None:
     assert len(reference.rows["classifications"]) == len(reference.rows["postings"])
     assert reference.rows["quarantine"], "the demo board's broken JSON-LD page is quarantined"
     assert unsettled_batches(reference.home) == []
+    # every table is compared: none missing (a renamed table would compare as absent in both)
+    # and none unknown (a new table must be compared or named bookkeeping in the harness)
+    assert set(reference.rows) == set(CONTENT_QUERIES)
+    assert uncompared_tables(reference.home / DB) == []
+    assert uncompared_tables(reference.home / ANALYST) == []
+    derived = {name.split(".")[0] for name in reference.analyst_rows if "." in name}
+    assert derived == {"snapshot", "search"}, sorted(reference.analyst_rows)
+    assert reference.analyst_rows["search.terms"], "the search index is built"
+    assert reference.analyst_rows["snapshot.distinct_ads"], "the views are evaluated"
 
 
 def test_crash_chain(
