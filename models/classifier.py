@@ -420,8 +420,8 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _overlaps(a: str, b: str) -> bool:
-    x, y = _norm(a), _norm(b)
+def _overlaps(x: str, y: str) -> bool:
+    """Whether one of two normalised texts contains the other."""
     return bool(x and y) and (x in y or y in x)
 
 
@@ -491,16 +491,18 @@ class _Explainer:
                     continue
                 add(ref_id, float(row[j] * effect[j]), self._role_of(ref_id, j), mentions[ref_id])
         profile = analyse(item.posting)
+        mention_norms = {ref: [_norm(t) for t in texts] for ref, texts in mentions.items()}
         for name, bucket in _DUTY_CRITERIA.items():
             j = self.index.get(name)
             quotes = profile.evidence.get(bucket)
             if j is None or not quotes:
                 continue
             value = float(row[j] * effect[j])
+            quote_norms = [_norm(q) for q in quotes]
             targets = [
                 ref
-                for ref, texts in mentions.items()
-                if any(_overlaps(q, t) for q in quotes for t in texts)
+                for ref, texts in mention_norms.items()
+                if any(_overlaps(q, t) for q in quote_norms for t in texts)
             ]
             if targets:
                 for ref in targets:
@@ -541,8 +543,14 @@ class RoleModel:
         """Probabilities, one row per item, columns in :data:`ROLES` order."""
         if not items:
             return np.zeros((0, len(ROLES)))
+        return self._proba_of_rows(self._feature_rows(items))
+
+    def _feature_rows(self, items: Sequence[ClassifierInput]) -> Any:
+        return self.pipeline.named_steps["features"].transform(list(items))
+
+    def _proba_of_rows(self, rows: Any) -> np.ndarray:
         clf = self.pipeline.named_steps["clf"]
-        proba = self.pipeline.predict_proba(list(items))
+        proba = clf.predict_proba(rows)
         order = [list(clf.classes_).index(r) for r in ROLES]
         return np.asarray(proba[:, order], dtype=float)
 
@@ -555,11 +563,11 @@ class RoleModel:
         items = make_inputs(postings, extractions)
         if not items:
             return []
-        proba = self.predict_proba(items)
+        features = self._feature_rows(items)
+        proba = self._proba_of_rows(features)
+        rows = features.toarray() if hasattr(features, "toarray") else np.asarray(features)
         if self._explainer is None:
             self._explainer = _Explainer.of(self.pipeline)
-        rows = self.pipeline.named_steps["features"].transform(items)
-        rows = rows.toarray() if hasattr(rows, "toarray") else np.asarray(rows)
         out = []
         for i, item in enumerate(items):
             p = proba[i]

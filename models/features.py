@@ -32,6 +32,7 @@ import numpy as np
 import yaml
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from models.pattern_groups import PatternGroups
 from models.title_rules import title_match
 from models.types import ROLES, Extraction, PostingText
 
@@ -150,12 +151,29 @@ class DutyProfile:
 # -- text normalisation and segmentation -----------------------------------------------
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table: each character to its accent-stripped form, built lazily.
+
+    Decomposing character by character and dropping combining marks gives the
+    same string as decomposing the whole text (only the order of combining marks
+    can differ, and they are all dropped).
+    """
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        folded = {"’": "'", "‘": "'", "œ": "oe", "æ": "ae"}.get(folded, folded)
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+_SPACES = re.compile(r"\s+")
+
+
 def normalise(text: str) -> str:
     """Lower-case, accent-stripped, apostrophes unified, spaces collapsed."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("’", "'").replace("‘", "'").replace("œ", "oe").replace("æ", "ae")
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text.lower().translate(_FOLD)).strip()
 
 
 @dataclass(frozen=True)
@@ -167,6 +185,7 @@ class Lexicon:
     signals: dict[str, tuple[re.Pattern[str], ...]]
     anywhere: dict[str, tuple[re.Pattern[str], ...]]
     numbers: dict[str, tuple[re.Pattern[str], ...]]
+    groups: PatternGroups  # topics, signals and anywhere as "topic:x", "signal:x", "anywhere:x"
 
 
 def _compile_all(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
@@ -187,6 +206,11 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         signals={k: _compile_all(v) for k, v in data["signals"].items()},
         anywhere={k: _compile_all(v) for k, v in data["anywhere"].items()},
         numbers={k: _compile_all(v) for k, v in data["numbers"].items()},
+        groups=PatternGroups(
+            {f"topic:{k}": v for k, v in data["topics"].items()}
+            | {f"signal:{k}": v for k, v in data["signals"].items()}
+            | {f"anywhere:{k}": v for k, v in data["anywhere"].items()}
+        ),
     )
 
 
@@ -275,19 +299,14 @@ def segment(description: str, lex: Lexicon | None = None) -> list[Sentence]:
 # -- the duty profile ------------------------------------------------------------------
 
 
-def _hits(patterns: Sequence[re.Pattern[str]], text: str) -> int:
-    return sum(1 for p in patterns if p.search(text))
-
-
-def _distinct_weak(patterns: Sequence[re.Pattern[str]], text: str) -> int:
-    return sum(1 for p in patterns if p.search(text))
-
-
 def is_social(norm: str, lex: Lexicon) -> bool:
     """Whether a normalised sentence is about social-media / community work."""
-    if _hits(lex.topics["social_strong"], norm):
-        return True
-    return _distinct_weak(lex.topics["social_weak"], norm) >= 2
+    return _social(lex.groups.counts(norm))
+
+
+def _social(hits: dict[str, int]) -> bool:
+    # One strong term, or two distinct weak ones.
+    return hits["topic:social_strong"] > 0 or hits["topic:social_weak"] >= 2
 
 
 def _numbers(pattern_list: Sequence[re.Pattern[str]], text: str) -> list[float]:
@@ -346,14 +365,20 @@ def duty_feature_names() -> list[str]:
     return names
 
 
+def _duty_indices(sentences: Sequence[Sentence]) -> list[int]:
+    """Which sentences are the duties: the duty section, else what precedes any section."""
+    duties = [i for i, s in enumerate(sentences) if s.section == "duties"]
+    if len(duties) < 2:
+        duties = [i for i, s in enumerate(sentences) if s.section in ("duties", "unknown")]
+    return duties or list(range(len(sentences)))
+
+
 def _analyse(title: str, description: str) -> DutyProfile:
     lex = lexicon()
     sentences = segment(description, lex)
-    duties = [s for s in sentences if s.section == "duties"]
-    if len(duties) < 2:
-        duties = [s for s in sentences if s.section in ("duties", "unknown")]
-    if not duties:
-        duties = sentences
+    hits = [lex.groups.counts(s.norm) for s in sentences]
+    social = [_social(h) for h in hits]
+    duties = _duty_indices(sentences)
     n_duties = len(duties)
     values: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
@@ -363,28 +388,27 @@ def _analyse(title: str, description: str) -> DutyProfile:
         if len(bucket) < 3 and text not in bucket:
             bucket.append(text[:300])
 
-    social_flags = [is_social(s.norm, lex) for s in duties]
     topic_counts = dict.fromkeys(TOPICS_OTHER, 0)
     topical_non_social = 0
-    for s, social in zip(duties, social_flags, strict=True):
+    for i in duties:
         hit_any = False
         for topic in TOPICS_OTHER:
-            if _hits(lex.topics[topic], s.norm):
+            if hits[i][f"topic:{topic}"]:
                 topic_counts[topic] += 1
                 hit_any = True
-                if not social:
-                    add_evidence(topic, s.text)
-        if social:
-            add_evidence("social_duties", s.text)
+                if not social[i]:
+                    add_evidence(topic, sentences[i].text)
+        if social[i]:
+            add_evidence("social_duties", sentences[i].text)
         elif hit_any:
             topical_non_social += 1
-    n_social = sum(social_flags)
+    n_social = sum(social[i] for i in duties)
     denom = max(n_duties, 1)
     share_social = n_social / denom
     block_max = max((topic_counts[t] for t in BLOCK_TOPICS), default=0)
-    all_social = sum(1 for s in sentences if is_social(s.norm, lex))
+    all_social = sum(social)
     full_norm = normalise(description)
-    strong_hits = sum(len(p.findall(full_norm)) for p in lex.topics["social_strong"])
+    strong_hits = lex.groups.occurrences("topic:social_strong", full_norm)
     top_other = max(topic_counts[t] / denom for t in BLOCK_TOPICS) if n_duties else 0.0
 
     values.update(
@@ -403,45 +427,42 @@ def _analyse(title: str, description: str) -> DutyProfile:
 
     signal_counts = dict.fromkeys(SIGNALS, 0)
     social_signal_counts = dict.fromkeys(SOCIAL_CONTEXT_SIGNALS, 0)
-    for s, social in zip(duties, social_flags, strict=True):
-        defines = bool(_hits(lex.signals["define_strategy"], s.norm))
+    for i in duties:
+        defines = bool(hits[i]["signal:define_strategy"])
         for sig in SIGNALS:
             # "Develop and execute the strategy" defines it: executing what one
             # defined is not ROLES.md's "appliquez la stratégie" of someone else.
             if sig == "apply_strategy" and defines:
                 continue
-            if _hits(lex.signals[sig], s.norm):
+            if hits[i][f"signal:{sig}"]:
                 signal_counts[sig] += 1
-                add_evidence(sig, s.text)
-                if social and sig in social_signal_counts:
+                add_evidence(sig, sentences[i].text)
+                if social[i] and sig in social_signal_counts:
                     social_signal_counts[sig] += 1
     for sig in SIGNALS:
         values[f"sig_{sig}"] = math.log1p(signal_counts[sig])
     for sig in SOCIAL_CONTEXT_SIGNALS:
         values[f"sig_{sig}_social"] = math.log1p(social_signal_counts[sig])
-    define_anywhere = sum(1 for s in sentences if _hits(lex.signals["define_strategy"], s.norm))
+    define_anywhere = sum(1 for h in hits if h["signal:define_strategy"])
     values["define_anywhere"] = math.log1p(define_anywhere)
     d, a = signal_counts["define_strategy"], signal_counts["apply_strategy"]
     values["decision_balance"] = (d - a) / (d + a + 1)
     values["execution_share"] = signal_counts["execution"] / denom
 
     norm_title = normalise(title)
+    title_hits = lex.groups.counts(norm_title)
     for name in ANYWHERE:
-        found = False
-        for s in sentences:
-            if _hits(lex.anywhere[name], s.norm):
-                found = True
-                add_evidence(name, s.text)
-                break
-        if not found and _hits(lex.anywhere[name], norm_title):
-            found = True
+        first = next((i for i, h in enumerate(hits) if h[f"anywhere:{name}"]), None)
+        if first is not None:
+            add_evidence(name, sentences[first].text)
+        found = first is not None or bool(title_hits[f"anywhere:{name}"])
         values[f"any_{name}"] = float(found)
     for name in TITLE_FLAGS:
-        values[f"title_{name}"] = float(bool(_hits(lex.anywhere[name], norm_title)))
-    values["title_social"] = float(is_social(norm_title, lex) or title_match(title)[1] is not None)
+        values[f"title_{name}"] = float(bool(title_hits[f"anywhere:{name}"]))
+    values["title_social"] = float(_social(title_hits) or title_match(title)[1] is not None)
     values["title_other_topic"] = float(
-        any(_hits(lex.topics[t], norm_title) for t in BLOCK_TOPICS)
-        and not _hits(lex.topics["social_strong"], norm_title)
+        any(title_hits[f"topic:{t}"] for t in BLOCK_TOPICS)
+        and not title_hits["topic:social_strong"]
     )
 
     years = [y for y in _numbers(lex.numbers["years_experience"], full_norm) if 0 < y <= 25]
@@ -460,7 +481,7 @@ def _analyse(title: str, description: str) -> DutyProfile:
     return DutyProfile(
         values=values,
         evidence=evidence,
-        duty_text="\n".join(s.text for s in duties),
+        duty_text="\n".join(sentences[i].text for i in duties),
     )
 
 
