@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -977,6 +978,11 @@ class Warehouse:
 
         Readers that already have the old copy open keep reading it; new
         readers see the new one; nobody ever sees a half-written file.
+
+        The copy is the checkpointed warehouse file copied as it is (``COPY FROM
+        DATABASE`` replays every row through the new file's write-ahead log: ~30 s at
+        10k ads, against well under a second), then prepared in one transaction; its
+        search index reuses the replaced copy's terms for every unchanged posting.
         """
         destination.parent.mkdir(parents=True, exist_ok=True)
         tmp = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
@@ -985,12 +991,19 @@ class Warehouse:
         for leftover in destination.parent.glob(f".{destination.name}.*.tmp*"):
             leftover.unlink(missing_ok=True)
         self.con.execute("CHECKPOINT")
-        source_db = self.con.execute("SELECT current_database()").fetchone()
-        assert source_db is not None
+        wal = self.path.with_name(self.path.name + ".wal")
+        # this connection is the file's only one, so after CHECKPOINT every committed row is
+        # in the file; were the log not empty, copy row by row instead
+        whole_file = not wal.exists() or wal.stat().st_size == 0
+        if whole_file:
+            shutil.copyfile(self.path, tmp)
         self.con.execute(f"ATTACH '{tmp}' AS analyst_copy")
         try:
-            self.con.execute(f'COPY FROM DATABASE "{source_db[0]}" TO analyst_copy')
-            prepare_analyst_copy(self.con, "analyst_copy")
+            if not whole_file:
+                source_db = self.con.execute("SELECT current_database()").fetchone()
+                assert source_db is not None
+                self.con.execute(f'COPY FROM DATABASE "{source_db[0]}" TO analyst_copy')
+            prepare_analyst_copy(self.con, "analyst_copy", destination)
         finally:
             self.con.execute("DETACH analyst_copy")
         with open(tmp, "rb") as handle:

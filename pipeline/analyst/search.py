@@ -4,6 +4,10 @@ DuckDB's ``fts`` extension would be downloaded at run time (there is no build of
 DuckDB 2.0 on the package index), so the index is plain tables and macros: ``search.terms``
 (term, posting, term frequency), ``search.documents`` (posting, length) and the table macro
 ``search_postings(query)``, which ranks postings the way ``fts``'s ``match_bm25`` does.
+
+A publish tokenizes only what changed: the terms of a posting whose current text the
+previous analyst copy already indexed (same posting, content hash and title; same
+tokenizer and stopwords) are copied from that copy.
 """
 
 from __future__ import annotations
@@ -14,8 +18,12 @@ import duckdb
 
 HERE = Path(__file__).resolve().parent
 SCHEMA_SQL = HERE / "search_schema.sql"
+TERMS_SQL = HERE / "search_terms.sql"
+TERMS_REUSE_SQL = HERE / "search_terms_reuse.sql"
 INDEX_SQL = HERE / "search_index.sql"
 STOPWORDS_FILE = HERE / "stopwords.txt"
+# the alias search_terms_reuse.sql reads the previous analyst copy under
+PREVIOUS = "previous_copy"
 
 
 def stopwords(path: Path = STOPWORDS_FILE) -> list[str]:
@@ -24,8 +32,13 @@ def stopwords(path: Path = STOPWORDS_FILE) -> list[str]:
     return sorted({line for line in lines if line and not line.startswith("#")})
 
 
-def build_search_index(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build the search schema, index and macros in the connection's default database."""
+def build_search_index(con: duckdb.DuckDBPyConnection, previous: str | None = None) -> bool:
+    """(Re)build the search schema, index and macros in the connection's default database.
+
+    ``previous``: the alias of the previous analyst copy, attached as ``previous_copy``,
+    whose terms are reused when its tokenizer and stopwords are the ones built here.
+    Returns whether they were.
+    """
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
     con.execute(
         "INSERT INTO search.stopwords "
@@ -33,4 +46,40 @@ def build_search_index(con: duckdb.DuckDBPyConnection) -> None:
         "ON CONFLICT DO NOTHING",
         [stopwords()],
     )
+    reuse = previous == PREVIOUS and same_tokenizer(con, PREVIOUS)
+    con.execute((TERMS_REUSE_SQL if reuse else TERMS_SQL).read_text(encoding="utf-8"))
     con.execute(INDEX_SQL.read_text(encoding="utf-8"))
+    return reuse
+
+
+def same_tokenizer(con: duckdb.DuckDBPyConnection, other: str) -> bool:
+    """Whether database ``other`` holds a search index built with the tokenizer and the
+    stopwords of the default database (so its terms are the ones a rebuild would give).
+
+    Reads the catalog only, so it never fails inside the publish's transaction.
+    """
+    row = con.execute("SELECT current_database()").fetchone()
+    assert row is not None
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE database_name = ? AND ("
+        "(schema_name = 'search' AND table_name = 'terms' AND column_name IN "
+        "('term', 'posting_id', 'tf')) OR (schema_name = 'search' AND table_name = 'stopwords'"
+        " AND column_name = 'word') OR (schema_name = 'main' AND table_name = 'postings' AND "
+        "column_name IN ('posting_id', 'content_hash', 'title')))",
+        [other],
+    ).fetchone()
+    if found is None or found[0] != 7:
+        return False
+    macros, words = [], []
+    for db in (row[0], other):
+        macro = con.execute(
+            "SELECT list(macro_definition ORDER BY macro_definition) FROM duckdb_functions() "
+            "WHERE database_name = ? AND schema_name = 'main' AND function_name = 'search_tokens'",
+            [db],
+        ).fetchone()
+        word = con.execute(
+            f'SELECT list(word ORDER BY word) FROM "{db}".search.stopwords'
+        ).fetchone()
+        macros.append(macro[0] if macro else None)
+        words.append(word[0] if word else None)
+    return macros[0] is not None and macros[0] == macros[1] and words[0] == words[1]

@@ -1,36 +1,6 @@
--- Full-text search, part 2: the BM25 index over every posting's current title and
--- description (search.terms, search.documents) and the search_postings table macro.
--- Runs after search_schema.sql and after the stopwords are loaded, with the analyst copy
--- as the default database.
-CREATE OR REPLACE TABLE search.terms AS
-WITH
-current_texts AS (
-    SELECT p.posting_id, p.title || ' ' || v.description_text AS body
-    FROM postings AS p
-    JOIN posting_versions AS v
-        ON v.posting_id = p.posting_id AND v.content_hash = p.content_hash
-),
-
-tokens AS (
-    SELECT posting_id, unnest(search_tokens(body)) AS term
-    FROM current_texts
-),
-
-kept AS (
-    SELECT posting_id, term
-    FROM tokens
-    WHERE term NOT IN (SELECT word FROM search.stopwords)
-),
-
-final AS (
-    SELECT term, posting_id, CAST(count(*) AS INTEGER) AS tf
-    FROM kept
-    GROUP BY term, posting_id
-)
-
--- sorted by term so a lookup reads only the row groups that hold the query's terms
-SELECT * FROM final ORDER BY term, posting_id;
-
+-- Full-text search, part 2b: document lengths and the search_postings table macro over
+-- search.terms (built by search_terms.sql or search_terms_reuse.sql just before), with the
+-- analyst copy as the default database.
 CREATE OR REPLACE TABLE search.documents AS
 SELECT posting_id, CAST(sum(tf) AS INTEGER) AS doc_length
 FROM search.terms

@@ -1,0 +1,129 @@
+"""Publishing: the analyst copy is the checkpointed warehouse file, prepared in one
+transaction, and its search index reuses the replaced copy's terms for unchanged postings
+while giving exactly what a full rebuild gives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from pipeline import warehouse as wh
+from tests.helpers import make_posting
+
+T0 = datetime(2026, 11, 1, 2, 0)
+T1 = datetime(2026, 11, 2, 2, 0)
+TEXTS = [
+    "Animer la communauté Instagram et répondre aux commentaires des abonnés.",
+    "Piloter la stratégie social media, les budgets et les agences partenaires.",
+    "Rédiger les newsletters, suivre les statistiques et les réseaux sociaux.",
+    "Community manager junior : modération, calendrier éditorial, veille.",
+    "Social media strategist: brand platform, audience research, paid social.",
+]
+
+
+def _load(store: wh.Warehouse, run_id: str, texts: dict[str, str], now: datetime) -> None:
+    store.register_source("test", "jsonld", {})
+    store.record_crawl(
+        run_id,
+        "test",
+        started_at=now,
+        finished_at=now,
+        status="complete",
+        finish_reason="finished",
+        items_scraped=len(texts),
+        errors=0,
+        stats={},
+    )
+    postings = [make_posting(key, text=text) for key, text in texts.items()]
+    store.load_batch(run_id, "test", postings, [], complete=True, now=now)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[wh.Warehouse]:
+    w = wh.open_warehouse(tmp_path / "rolescope.duckdb")
+    _load(w, "r1", {f"p{n}": text for n, text in enumerate(TEXTS)}, T0)
+    yield w
+    w.close()
+
+
+def _second_run(store: wh.Warehouse) -> None:
+    """p1 changes its text, p4 is no longer listed (removed, still indexed), p5 is new."""
+    texts = {f"p{n}": text for n, text in enumerate(TEXTS[:4])}
+    texts["p1"] = "Piloter la stratégie TikTok et LinkedIn, reporting hebdomadaire."
+    texts["p5"] = "Chargé de communication interne : intranet, événements, vidéos."
+    _load(store, "r2", texts, T1)
+
+
+def _index(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {
+            # physical order included: the terms are stored sorted for lookups
+            "terms": con.sql("SELECT term, posting_id, tf FROM search.terms").fetchall(),
+            "documents": con.sql("SELECT * FROM search.documents").fetchall(),
+            "hits": con.sql(
+                "SELECT posting_id, score FROM search_postings('stratégie')"
+            ).fetchall(),
+            "postings": con.sql("SELECT * FROM postings ORDER BY posting_id").fetchall(),
+        }
+    finally:
+        con.close()
+
+
+def _posting_id(key: str) -> str:
+    return make_posting(key).posting_key
+
+
+def _tamper(path: Path, sql: str) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+
+
+def test_incremental_publish_equals_a_full_rebuild(store: wh.Warehouse, tmp_path: Path) -> None:
+    analyst = tmp_path / "analyst" / "rolescope-analyst.duckdb"
+    store.publish(analyst)
+    _second_run(store)
+    store.publish(analyst)  # reuses the first copy's terms
+    fresh = store.publish(tmp_path / "fresh" / "rolescope-analyst.duckdb")  # nothing to reuse
+    assert _index(analyst) == _index(fresh)
+    assert not list(analyst.parent.glob(".*.tmp*"))
+    indexed = {r[1] for r in _index(analyst)["terms"]}
+    assert indexed == {_posting_id(f"p{n}") for n in range(6)}
+
+
+def test_unchanged_postings_take_their_terms_from_the_previous_copy(
+    store: wh.Warehouse, tmp_path: Path
+) -> None:
+    analyst = tmp_path / "rolescope-analyst.duckdb"
+    store.publish(analyst)
+    # mark every stored term frequency: whatever is reused keeps the mark
+    _tamper(analyst, "UPDATE search.terms SET tf = tf + 1000")
+    _second_run(store)
+    store.publish(analyst)
+    marked = {r[1] for r in _index(analyst)["terms"] if r[2] > 1000}
+    tokenized = {r[1] for r in _index(analyst)["terms"] if r[2] < 1000}
+    assert marked == {_posting_id(k) for k in ("p0", "p2", "p3", "p4")}
+    assert tokenized == {_posting_id(k) for k in ("p1", "p5")}  # changed and new
+
+
+def test_a_copy_built_with_other_stopwords_is_not_reused(
+    store: wh.Warehouse, tmp_path: Path
+) -> None:
+    analyst = tmp_path / "rolescope-analyst.duckdb"
+    store.publish(analyst)
+    _tamper(
+        analyst,
+        "UPDATE search.terms SET tf = tf + 1000; DELETE FROM search.stopwords WHERE word = 'la'",
+    )
+    _second_run(store)
+    store.publish(analyst)
+    assert max(r[2] for r in _index(analyst)["terms"]) < 1000
+    assert _index(analyst) == _index(store.publish(tmp_path / "fresh.duckdb"))
