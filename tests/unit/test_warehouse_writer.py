@@ -233,3 +233,35 @@ def test_pending_lists_shrink_as_chunks_commit(store: wh.Warehouse) -> None:
     )
     assert store.mark_pending_classification("m1", VERSION) == 2
     assert store.mark_pending_classification("m2", VERSION) == 3
+
+
+def test_reloading_a_stored_version_keeps_its_texts(store: wh.Warehouse) -> None:
+    """A reload does not re-serialise postings whose version is stored; a posting that goes
+    back to an older version points at that version's row, texts intact."""
+    old = POSTINGS[0]
+    changed = make_posting("p0", text="Texte modifié de l'annonce.")
+    versions = "SELECT content_hash, description_text, record FROM posting_versions ORDER BY ALL"
+    for run_id, posting in (("r2", changed), ("r3", old), ("r4", old)):
+        store.record_crawl(
+            run_id,
+            "test",
+            started_at=T1,
+            finished_at=T1,
+            status="partial",
+            finish_reason="finished",
+            items_scraped=1,
+            errors=0,
+            stats={},
+        )
+        store.load_batch(run_id, "test", [posting], [], complete=False, now=T1)
+    rows = store.query(versions)
+    assert len(rows) == 7  # six first versions and the changed one
+    assert (old.content_hash, old.description_text, json.loads(old.model_dump_json())) in [
+        (r[0], r[1], json.loads(r[2])) for r in rows
+    ]
+    current = store.query(
+        "SELECT p.content_hash, p.version_count, v.description_text FROM postings p "
+        "JOIN posting_versions v USING (posting_id, content_hash) WHERE p.posting_id = ?",
+        [old.posting_key],
+    )
+    assert current == [(old.content_hash, 3, old.description_text)]
