@@ -157,13 +157,10 @@ def content_key(title: frozenset[str], company: frozenset[str], tokens: Sequence
 
 
 def _token_ids(tokens: Sequence[str], vocab: dict[str, int]) -> np.ndarray:
-    ids = []
-    for token in tokens:
-        value = vocab.get(token)
-        if value is None:
-            value = vocab[token] = zlib.crc32(token.encode("utf-8"))
-        ids.append(value)
-    return np.asarray(ids, dtype=np.uint64)
+    # the text's distinct tokens are looked up once each (a text repeats most of its words)
+    distinct = set(tokens) - vocab.keys()
+    vocab.update((t, zlib.crc32(t.encode("utf-8"))) for t in distinct)
+    return np.fromiter(map(vocab.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
 
 
 def shingle_hashes(tokens: Sequence[str], k: int, vocab: dict[str, int]) -> np.ndarray:
@@ -191,6 +188,37 @@ class _Prepared:
     key: str
     shingles: np.ndarray
     title_key: str
+    signature: np.ndarray | None = None
+
+
+# Bump when tokens, shingles or signatures change: stored sketches are then recomputed.
+SKETCH_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """What deduplication keeps of a posting's title, company and text: the exact-duplicate
+    key, the shingle hashes and the MinHash signature. A doc given with a ``sketch`` entry
+    is not re-read (its ``text`` may be left out)."""
+
+    key: str
+    shingles: np.ndarray
+    signature: np.ndarray
+
+
+def sketch_fingerprint(config: DedupConfig) -> str:
+    """Identifies how sketches are computed: sketches with another fingerprint are stale."""
+    parts = (SKETCH_VERSION, config.shingle_words, config.bands, config.rows, config.seed)
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def sketches(docs: Sequence[Doc], config: DedupConfig | None = None) -> list[Sketch]:
+    """The sketch of each doc (``posting_id``, ``title``, ``company``, ``text``), in order."""
+    config = config or DedupConfig()
+    vocab: dict[str, int] = {}
+    index = _Index([_prepare(d, config, vocab) for d in docs], 0, config)
+    signatures = index.signatures
+    return [Sketch(d.key, d.shingles, signatures[i].copy()) for i, d in enumerate(index.docs)]
 
 
 class _Index:
@@ -213,7 +241,9 @@ class _Index:
         batch: list[int] = []
         size = 0
         for i, doc in enumerate(self.docs):
-            if doc.shingles.size:
+            if doc.signature is not None:
+                out[i] = doc.signature
+            elif doc.shingles.size:
                 batch.append(i)
                 size += doc.shingles.size
             if size >= 50_000 or (i == len(self.docs) - 1 and batch):
@@ -315,16 +345,23 @@ def similarity(a: _Prepared, b: _Prepared, config: DedupConfig) -> float:
 def _prepare(doc: Doc, config: DedupConfig, vocab: dict[str, int]) -> _Prepared:
     title = title_tokens(str(doc.get("title") or ""))
     company = company_tokens(doc.get("company"))
-    tokens = text_tokens(str(doc.get("text") or ""))
+    known = doc.get("sketch")
+    if isinstance(known, Sketch):
+        key, shingles, signature = known.key, known.shingles, known.signature
+    else:
+        tokens = text_tokens(str(doc.get("text") or ""))
+        key = content_key(title, company, tokens)
+        shingles, signature = shingle_hashes(tokens, config.shingle_words, vocab), None
     return _Prepared(
         ident=str(doc["posting_id"]),
         cluster=str(doc["cluster_id"]) if doc.get("cluster_id") else None,
         title=title,
         company=company,
         location=frozenset(_TOKEN.findall(fold(str(doc.get("location") or "")))),
-        key=content_key(title, company, tokens),
-        shingles=shingle_hashes(tokens, config.shingle_words, vocab),
+        key=key,
+        shingles=shingles,
         title_key=" ".join(sorted(title)) + "\x1f" + " ".join(sorted(company)) if title else "",
+        signature=signature,
     )
 
 

@@ -742,17 +742,36 @@ class Warehouse:
 
     # -- deduplication ------------------------------------------------------------
 
-    def cluster_documents(self) -> list[dict[str, Any]]:
-        """Every posting's current text with its cluster id (None when not yet clustered)."""
+    def cluster_documents(self, *, with_text: bool = True) -> list[dict[str, Any]]:
+        """Every posting's current version with its cluster id (None when not yet clustered):
+        posting_id, cluster_id, content_hash, title, company, location, and (unless
+        ``with_text`` is False) text."""
+        text = "v.description_text" if with_text else "NULL"
         rows = self.query(
-            """SELECT p.posting_id, p.cluster_id, p.title, p.company, v.description_text,
-                      concat_ws(', ', p.city, p.region, p.country)
-               FROM postings p JOIN posting_versions v
-                 ON v.posting_id = p.posting_id AND v.content_hash = p.content_hash
-               ORDER BY p.posting_id"""
+            f"""SELECT p.posting_id, p.cluster_id, p.content_hash, p.title, p.company,
+                       concat_ws(', ', p.city, p.region, p.country), {text}
+                FROM postings p JOIN posting_versions v
+                  ON v.posting_id = p.posting_id AND v.content_hash = p.content_hash
+                ORDER BY p.posting_id"""
         )
-        keys = ("posting_id", "cluster_id", "title", "company", "text", "location")
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        keys = ("posting_id", "cluster_id", "content_hash", "title", "company", "location")
+        return [
+            {**dict(zip(keys, row[:6], strict=True)), **({"text": row[6]} if with_text else {})}
+            for row in rows
+        ]
+
+    def current_texts(self, posting_ids: Sequence[str]) -> dict[str, str]:
+        """The current description text of each of these postings."""
+        if not posting_ids:
+            return {}
+        with _registered(self.con, "wanted_ids", {"posting_id": _objects(posting_ids)}):
+            rows = self.query(
+                """SELECT p.posting_id, v.description_text
+                   FROM wanted_ids w JOIN postings p ON p.posting_id = w.posting_id
+                   JOIN posting_versions v
+                     ON v.posting_id = p.posting_id AND v.content_hash = p.content_hash"""
+            )
+        return dict(rows)
 
     def set_clusters(self, clusters: dict[str, str]) -> int:
         """Store duplicate-cluster ids; returns how many postings changed cluster."""

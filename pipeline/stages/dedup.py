@@ -1,23 +1,97 @@
-"""Deduplication stage: give every posting a duplicate-cluster id."""
+"""Deduplication stage: give every posting a duplicate-cluster id.
+
+Each posting's sketch (content key, shingle hashes, MinHash signature: see
+``pipeline.dedup``) is kept in ``<home>/dedup-sketches.npz``, keyed by posting and content
+hash, so a run reads and sketches only the texts it has not sketched yet instead of every
+stored text. The file is a cache: a missing, unreadable or stale one (other sketch
+settings) is rebuilt from the warehouse, and it is replaced atomically.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
-from pipeline.dedup import assign_clusters
+import numpy as np
+
+from pipeline.dedup import DedupConfig, Sketch, assign_clusters, sketch_fingerprint, sketches
 from pipeline.warehouse import open_warehouse
 
+SKETCH_FILE = "dedup-sketches.npz"
 
-def cluster_postings(warehouse_path: Path) -> int:
+SketchKey = tuple[str, str]  # (posting id, content hash)
+
+
+def cluster_postings(warehouse_path: Path, config: DedupConfig | None = None) -> int:
     """Cluster postings that have no cluster id yet against those that do; return how many."""
+    config = config or DedupConfig()
+    cache = warehouse_path.parent / SKETCH_FILE
     with open_warehouse(warehouse_path) as store:
-        documents = store.cluster_documents()
-        existing = [d for d in documents if d["cluster_id"] is not None]
+        documents = store.cluster_documents(with_text=False)
+        if all(d["cluster_id"] is not None for d in documents):
+            return 0
+        known = read_sketches(cache, config)
+        missing = [d for d in documents if (d["posting_id"], d["content_hash"]) not in known]
+        texts = store.current_texts([d["posting_id"] for d in missing])
+        fresh = sketches([{**d, "text": texts[d["posting_id"]]} for d in missing], config)
+        for doc, sketch in zip(missing, fresh, strict=True):
+            known[(doc["posting_id"], doc["content_hash"])] = sketch
+        current = {(d["posting_id"], d["content_hash"]) for d in documents}
+        docs = [{**d, "sketch": known[(d["posting_id"], d["content_hash"])]} for d in documents]
+        existing = [d for d in docs if d["cluster_id"] is not None]
         new = [
             {k: v for k, v in d.items() if k != "cluster_id"}
-            for d in documents
+            for d in docs
             if d["cluster_id"] is None
         ]
-        if not new:
-            return 0
-        return store.set_clusters(assign_clusters(existing, new))
+        changed = store.set_clusters(assign_clusters(existing, new, config))
+    if missing or len(known) != len(current):
+        write_sketches(cache, config, {k: v for k, v in known.items() if k in current})
+    return changed
+
+
+def read_sketches(path: Path, config: DedupConfig) -> dict[SketchKey, Sketch]:
+    """The sketches stored in ``path``; none when it is missing, unreadable or stale."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["fingerprint"]) != sketch_fingerprint(config):
+                return {}
+            ids, hashes, keys = data["posting_ids"], data["content_hashes"], data["keys"]
+            offsets, shingles, signatures = data["offsets"], data["shingles"], data["signatures"]
+            if not (len(ids) == len(hashes) == len(keys) == len(signatures) == len(offsets) - 1):
+                return {}
+            return {
+                (str(ids[i]), str(hashes[i])): Sketch(
+                    str(keys[i]), shingles[offsets[i] : offsets[i + 1]], signatures[i]
+                )
+                for i in range(len(ids))
+            }
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def write_sketches(path: Path, config: DedupConfig, known: Mapping[SketchKey, Sketch]) -> None:
+    """Store ``known`` in ``path``, replacing it atomically."""
+    order = sorted(known)
+    lengths = [known[k].shingles.size for k in order]
+    perms = config.bands * config.rows
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):  # of a killed run
+        leftover.unlink(missing_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as handle:
+        np.savez(
+            handle,
+            fingerprint=np.array(sketch_fingerprint(config)),
+            posting_ids=np.array([k[0] for k in order], dtype=str),
+            content_hashes=np.array([k[1] for k in order], dtype=str),
+            keys=np.array([known[k].key for k in order], dtype=str),
+            offsets=np.concatenate(([0], np.cumsum(lengths, dtype=np.int64))),
+            shingles=np.concatenate(
+                [known[k].shingles for k in order] or [np.array([], np.uint64)]
+            ),
+            signatures=np.array([known[k].signature for k in order], dtype=np.uint32).reshape(
+                len(order), perms
+            ),
+        )
+    os.replace(tmp, path)
