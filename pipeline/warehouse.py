@@ -760,18 +760,22 @@ class Warehouse:
             for row in rows
         ]
 
-    def current_texts(self, posting_ids: Sequence[str]) -> dict[str, str]:
-        """The current description text of each of these postings."""
+    def current_texts(
+        self, posting_ids: Sequence[str], chunk: int = 5_000
+    ) -> Iterator[list[tuple[str, str]]]:
+        """(posting id, current description text) of these postings, ``chunk`` at a time,
+        so a caller never holds every text of a large warehouse at once."""
         if not posting_ids:
-            return {}
+            return
         with _registered(self.con, "wanted_ids", {"posting_id": _objects(posting_ids)}):
-            rows = self.query(
+            result = self.con.execute(
                 """SELECT p.posting_id, v.description_text
                    FROM wanted_ids w JOIN postings p ON p.posting_id = w.posting_id
                    JOIN posting_versions v
                      ON v.posting_id = p.posting_id AND v.content_hash = p.content_hash"""
             )
-        return dict(rows)
+            while rows := result.fetchmany(chunk):
+                yield rows
 
     def set_clusters(self, clusters: dict[str, str]) -> int:
         """Store duplicate-cluster ids; returns how many postings changed cluster."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -32,13 +33,14 @@ def cluster_postings(warehouse_path: Path, config: DedupConfig | None = None) ->
         if all(d["cluster_id"] is not None for d in documents):
             return 0
         known = read_sketches(cache, config)
-        missing = [d for d in documents if (d["posting_id"], d["content_hash"]) not in known]
-        texts = store.current_texts([d["posting_id"] for d in missing])
-        fresh = sketches([{**d, "text": texts[d["posting_id"]]} for d in missing], config)
-        for doc, sketch in zip(missing, fresh, strict=True):
-            known[(doc["posting_id"], doc["content_hash"])] = sketch
+        by_id = {d["posting_id"]: d for d in documents}
+        missing = [d["posting_id"] for d in documents if _key(d) not in known]
+        for rows in store.current_texts(missing):
+            docs = [{**by_id[posting_id], "text": text} for posting_id, text in rows]
+            for doc, sketch in zip(docs, sketches(docs, config), strict=True):
+                known[_key(doc)] = sketch
         current = {(d["posting_id"], d["content_hash"]) for d in documents}
-        docs = [{**d, "sketch": known[(d["posting_id"], d["content_hash"])]} for d in documents]
+        docs = [{**d, "sketch": known[_key(d)]} for d in documents]
         existing = [d for d in docs if d["cluster_id"] is not None]
         new = [
             {k: v for k, v in d.items() if k != "cluster_id"}
@@ -49,6 +51,10 @@ def cluster_postings(warehouse_path: Path, config: DedupConfig | None = None) ->
     if missing or len(known) != len(current):
         write_sketches(cache, config, {k: v for k, v in known.items() if k in current})
     return changed
+
+
+def _key(doc: Mapping[str, Any]) -> SketchKey:
+    return doc["posting_id"], doc["content_hash"]
 
 
 def read_sketches(path: Path, config: DedupConfig) -> dict[SketchKey, Sketch]:
