@@ -188,10 +188,11 @@ def run_stage(stage: str, home: Path, staged: Path | None, run_id: str, submit: 
     if stage == "dedup":
         return {"clustered": cluster_postings(warehouse)}
     if stage == "extract":
-        return {"postings": extract_pending(warehouse, submit=submit).postings}
+        extracted = extract_pending(warehouse, submit=submit)
+        return {"postings": extracted.postings, "write_s": extracted.write_s}
     if stage == "classify":
         done = classify_pending(warehouse, expected_version(), submit=submit)
-        return {"postings": done.postings}
+        return {"postings": done.postings, "write_s": done.write_s}
     if stage == "publish":
         return {"roles": publish_analyst_copy(warehouse, analyst)}
     raise ValueError(f"unknown stage {stage!r}")

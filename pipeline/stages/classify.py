@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ class ClassifyCounts:
 
     model_version: str
     postings: int = 0
+    write_s: float = 0.0  # seconds this process spent storing predictions (the writer's share)
 
 
 # One model per process and artifact file; threads of the thread runner take turns with it.
@@ -173,14 +175,17 @@ def classify_pending(
                 yield [h for _, _, h in chunk], (artifact, version, postings, extractions)
 
         done = 0
+        write_s = 0.0
         with progress_bar("classifying", total) as bar:
             for hashes, predictions in in_windows(submit, classify_chunk, calls(), in_flight):
+                started = time.perf_counter()
                 store.store_predictions(
                     list(zip(predictions, hashes, strict=True)),
                     version,
                     codes,
                     datetime.now(UTC),
                 )
+                write_s += time.perf_counter() - started
                 done += len(predictions)
                 bar.advance(bar.task_ids[0], len(predictions))
-    return ClassifyCounts(model_version=version, postings=done)
+    return ClassifyCounts(model_version=version, postings=done, write_s=write_s)

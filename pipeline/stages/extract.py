@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -140,6 +141,7 @@ class ExtractCounts:
     mentions: int = 0
     skipped: int = 0
     extractor_version: str = ""
+    write_s: float = 0.0  # seconds this process spent storing results (the writer's share)
 
 
 def extract_pending(
@@ -170,12 +172,15 @@ def extract_pending(
                 yield [h for _, h in chunk], ([p for p, _ in chunk], version)
 
         postings = mentions = skipped = 0
+        write_s = 0.0
         with progress_bar("extracting", total) as bar:
             for hashes, results in in_windows(submit, extract_chunk, calls(), in_flight):
+                started = time.perf_counter()
                 mentions += store.store_extractions(
                     list(zip(results, hashes, strict=True)), version, datetime.now(UTC)
                 )
+                write_s += time.perf_counter() - started
                 postings += len(results)
                 skipped += sum(1 for r in results if r.status != "ok")
                 bar.advance(bar.task_ids[0], len(results))
-    return ExtractCounts(postings, mentions, skipped, version)
+    return ExtractCounts(postings, mentions, skipped, version, write_s)
