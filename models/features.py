@@ -119,6 +119,7 @@ ANYWHERE: tuple[str, ...] = (
     "pr_background",
     "digital_marketing_background",
 )
+BOILERPLATE: tuple[str, ...] = ("pay_benefits", "contract", "equal_opportunity", "apply", "company")
 TITLE_FLAGS: tuple[str, ...] = ("head_title", "manager_title", "junior_title", "intern")
 
 
@@ -185,6 +186,7 @@ class Lexicon:
     signals: dict[str, tuple[re.Pattern[str], ...]]
     anywhere: dict[str, tuple[re.Pattern[str], ...]]
     numbers: dict[str, tuple[re.Pattern[str], ...]]
+    camel_case_words: frozenset[str]
     groups: PatternGroups  # topics, signals and anywhere as "topic:x", "signal:x", "anywhere:x"
 
 
@@ -206,10 +208,12 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
         signals={k: _compile_all(v) for k, v in data["signals"].items()},
         anywhere={k: _compile_all(v) for k, v in data["anywhere"].items()},
         numbers={k: _compile_all(v) for k, v in data["numbers"].items()},
+        camel_case_words=frozenset(w.lower() for w in data.get("camel_case_words", [])),
         groups=PatternGroups(
             {f"topic:{k}": v for k, v in data["topics"].items()}
             | {f"signal:{k}": v for k, v in data["signals"].items()}
             | {f"anywhere:{k}": v for k, v in data["anywhere"].items()}
+            | {f"boilerplate:{k}": v for k, v in data["boilerplate"].items()}
         ),
     )
 
@@ -263,6 +267,43 @@ def _pieces(text: str) -> list[str]:
     return parts
 
 
+_ESCAPED_BREAK = re.compile(r"\\[nr]")
+_CAMEL_TOKEN = re.compile(r"[^\W\d_]*[a-zà-ÿ][A-ZÀ-Ý][^\W\d_]*")
+_CAMEL_JOIN = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Ý][a-zà-ÿ])")
+
+
+def unglue(text: str, lex: Lexicon | None = None) -> str:
+    """Put back the line breaks a scraper lost.
+
+    Literal ``\\n`` sequences become breaks, and a lower-case letter directly
+    followed by a capitalised word ("content calendarCreating posts") is where a
+    list item or heading ended; camel-case brand names ("LinkedIn", "TikTok")
+    from the lexicon stay whole.
+    """
+    lex = lex or lexicon()
+    text = _ESCAPED_BREAK.sub("\n", text)
+
+    def split(match: re.Match[str]) -> str:
+        parts = _CAMEL_JOIN.split(match.group(0))
+        words: list[str] = []
+        i = 0
+        while i < len(parts):
+            # The longest run of parts that spells a known camel-case word stays whole.
+            j = next(
+                (
+                    j
+                    for j in range(len(parts), i + 1, -1)
+                    if "".join(parts[i:j]).lower() in lex.camel_case_words
+                ),
+                i + 1,
+            )
+            words.append("".join(parts[i:j]))
+            i = j
+        return "\n".join(words)
+
+    return _CAMEL_TOKEN.sub(split, text)
+
+
 def segment(description: str, lex: Lexicon | None = None) -> list[Sentence]:
     """Split a description into sentences tagged with their section.
 
@@ -272,7 +313,7 @@ def segment(description: str, lex: Lexicon | None = None) -> list[Sentence]:
     lex = lex or lexicon()
     section = "unknown"
     out: list[Sentence] = []
-    for raw_line in description.replace("\r", "\n").split("\n"):
+    for raw_line in unglue(description, lex).replace("\r", "\n").split("\n"):
         line = raw_line.strip()
         if not line:
             continue
@@ -365,12 +406,25 @@ def duty_feature_names() -> list[str]:
     return names
 
 
-def _duty_indices(sentences: Sequence[Sentence]) -> list[int]:
-    """Which sentences are the duties: the duty section, else what precedes any section."""
+def _duty_indices(
+    sentences: Sequence[Sentence], hits: Sequence[dict[str, int]], social: Sequence[bool]
+) -> list[int]:
+    """Which sentences are the duties.
+
+    The duty section when there is one; else what precedes any section, less
+    the sentences about pay, contract, applying or the company (kept when they
+    speak of social media); else everything.
+    """
     duties = [i for i, s in enumerate(sentences) if s.section == "duties"]
-    if len(duties) < 2:
-        duties = [i for i, s in enumerate(sentences) if s.section in ("duties", "unknown")]
-    return duties or list(range(len(sentences)))
+    if len(duties) >= 2:
+        return duties
+    candidates = [i for i, s in enumerate(sentences) if s.section in ("duties", "unknown")]
+    kept = [
+        i
+        for i in candidates
+        if social[i] or not any(hits[i][f"boilerplate:{k}"] for k in BOILERPLATE)
+    ]
+    return kept or candidates or list(range(len(sentences)))
 
 
 def _analyse(title: str, description: str) -> DutyProfile:
@@ -378,7 +432,7 @@ def _analyse(title: str, description: str) -> DutyProfile:
     sentences = segment(description, lex)
     hits = [lex.groups.counts(s.norm) for s in sentences]
     social = [_social(h) for h in hits]
-    duties = _duty_indices(sentences)
+    duties = _duty_indices(sentences, hits, social)
     n_duties = len(duties)
     values: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}

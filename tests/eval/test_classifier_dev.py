@@ -17,12 +17,13 @@ from models.evaluation.classifier_eval import default_extract, evaluate_lines, r
 
 pytestmark = pytest.mark.eval
 
-# Measured for the shipped model: macro-F1 0.825 against 0.792 for the title-keyword
-# baseline (+0.033). The targets (>= 0.85, >= baseline + 0.15) are NOT
-# reached; these floors guard the level reached, a little under it so a retrain
-# that changes nothing real still passes, and never below the baseline.
-MACRO_FLOOR = 0.80
-MARGIN_FLOOR = 0.0
+# Measured for the shipped model (800 written postings): macro-F1 0.872 (community
+# manager 0.786, social media manager 0.857, other 0.974) against 0.792 for the
+# title-keyword baseline (+0.080). The macro-F1 target (>= 0.85) is reached
+# and guarded here; its margin target (>= baseline + 0.15) is NOT, so the margin
+# floor guards the level reached, a little under it.
+MACRO_FLOOR = 0.85
+MARGIN_FLOOR = 0.05
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.features import analyse, is_social, lexicon, normalise, segment
+from models.features import analyse, is_social, lexicon, normalise, segment, unglue
 from models.types import PostingText
 
 CM_AD = """Qui sommes-nous ?
@@ -95,3 +95,29 @@ def test_seniority_and_size_numbers() -> None:
         )
     ).values
     assert v["years_ge6"] == 1.0 and v["employees_ge1000"] == 1.0 and v["countries_log"] > 2
+
+
+def test_glued_list_items_and_headings_are_split_again() -> None:
+    flat = (
+        "Your day to day:Scheduling posts on LinkedIn and TikTokReplying to comments and DMs"
+        "Designing visuals in CanvaWho we areWe are a bakery chain.\\nSecond line"
+    )
+    texts = [s.text for s in segment(flat)]
+    assert "Replying to comments and DMs" in texts
+    assert any(t.endswith("Scheduling posts on LinkedIn and TikTok") for t in texts)
+    assert "Second line" in texts and not any("\\n" in t for t in texts)
+    # Brand names written in camel case stay whole.
+    assert unglue("YouTube, WhatsApp, iPhone and eBay") == "YouTube, WhatsApp, iPhone and eBay"
+
+
+def test_boilerplate_does_not_dilute_duties_without_headings() -> None:
+    # No duty heading: the pay, benefits, equal-opportunity and how-to-apply
+    # sentences are not duties, so the one duty left is all social media.
+    text = (
+        "We are seeking a coordinator to run our Instagram and TikTok accounts day to day. "
+        "Salary is $40,000 a year. We offer medical, dental and vision insurance. "
+        "We are an equal opportunity employer. Send your resume to jobs@example.org."
+    )
+    values = analyse(PostingText("b", "Coordinator", text)).values
+    assert values["share_social"] == 1.0
+    assert values["share_social_all"] < 0.5
