@@ -65,11 +65,14 @@ joined AS (
 ),
 
 cluster_representatives AS (
-    -- one posting speaks for its cluster: a labelled one first, then the earliest seen
+    -- one posting speaks for its cluster: a labelled one first, then the earliest seen.
+    -- "Earliest" by day: postings first seen the same night tie (then posting_id decides),
+    -- so the choice never depends on which source's crawl happened to finish first
     SELECT
         cluster_key,
         count(*) AS cluster_size,
-        arg_min(posting_id, (label IS NULL, first_seen, posting_id)) AS representative_id
+        arg_min(posting_id, (label IS NULL, CAST(first_seen AS DATE), posting_id))
+            AS representative_id
     FROM joined
     GROUP BY cluster_key
 ),
