@@ -208,3 +208,36 @@ def test_a_staged_batch_in_any_order_with_repeats_loaded_again_gives_the_same_wa
     runs = data.draw(st.sampled_from([("r1",), ("r1", "r2"), ("r1", "r2", "r3")]), label="runs")
     with tempfile.TemporaryDirectory() as folder:
         assert _load(Path(folder), batches, runs) == canonical
+
+
+def test_a_clusters_representative_does_not_depend_on_which_crawl_finished_first(
+    reference: Reference, tmp_path: Path
+) -> None:
+    """Two sources' crawls of one night finish in either order: the analyst copy is the same."""
+    import duckdb
+
+    answers = []
+    for name, careers_delay_s in (("careers-first", -5), ("careers-last", 5)):
+        home = tmp_path / name
+        home.mkdir()
+        shutil.copy2(reference.home / "rolescope.duckdb", home / "rolescope.duckdb")
+        con = duckdb.connect(str(home / "rolescope.duckdb"))
+        con.execute(
+            "UPDATE postings SET first_seen = TIMESTAMP '2026-11-20 01:30:00' + to_seconds("
+            "CASE WHEN source_id = 'demo-careers' THEN ? ELSE 0 END)",
+            [careers_delay_s],
+        )
+        con.close()
+        with open_warehouse(home / "rolescope.duckdb") as store:
+            store.publish(home / ANALYST)
+        answers.append(content_rows(home / ANALYST))
+    shared = duckdb.connect(str(reference.home / "rolescope.duckdb"), read_only=True)
+    try:
+        (clusters,) = shared.execute(
+            "SELECT count(*) FROM (SELECT cluster_id FROM postings GROUP BY cluster_id "
+            "HAVING count(DISTINCT source_id) > 1)"
+        ).fetchone() or (0,)
+    finally:
+        shared.close()
+    assert clusters > 0, "the demo board has ads listed by both sources"
+    assert digest(answers[0]) == digest(answers[1]), difference(answers[0], answers[1])
