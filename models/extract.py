@@ -40,6 +40,7 @@ from spacy.tokens import Doc
 
 from models.extract_patterns import CompiledPatterns, compile_patterns
 from models.extract_text import CleanText, Sentences, clean_text, fold, has_letters
+from models.extract_tokens import CachingTokenizer
 from models.extract_values import parse_number
 from models.knowledge import LANGUAGES, Entry, KnowledgeBase, load_knowledge
 from models.language import OTHER, Detector, default_detector
@@ -85,6 +86,7 @@ class _LanguagePipeline:
 
     def __init__(self, lang: str, kb: KnowledgeBase) -> None:
         self.nlp = spacy.blank(lang)
+        self.nlp.tokenizer = CachingTokenizer(self.nlp.tokenizer, self.nlp.vocab)
         self.patterns: CompiledPatterns = compile_patterns(kb, lang, self.nlp.vocab)
 
 
