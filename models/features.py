@@ -182,9 +182,6 @@ class Lexicon:
     """The compiled contents of ``features.yaml``."""
 
     sections: dict[str, re.Pattern[str]]
-    topics: dict[str, tuple[re.Pattern[str], ...]]
-    signals: dict[str, tuple[re.Pattern[str], ...]]
-    anywhere: dict[str, tuple[re.Pattern[str], ...]]
     numbers: dict[str, tuple[re.Pattern[str], ...]]
     camel_case_words: frozenset[str]
     groups: PatternGroups  # topics, signals and anywhere as "topic:x", "signal:x", "anywhere:x"
@@ -204,9 +201,6 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     }
     return Lexicon(
         sections=sections,
-        topics={k: _compile_all(v) for k, v in data["topics"].items()},
-        signals={k: _compile_all(v) for k, v in data["signals"].items()},
-        anywhere={k: _compile_all(v) for k, v in data["anywhere"].items()},
         numbers={k: _compile_all(v) for k, v in data["numbers"].items()},
         camel_case_words=frozenset(w.lower() for w in data.get("camel_case_words", [])),
         groups=PatternGroups(

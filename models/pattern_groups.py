@@ -56,19 +56,17 @@ class PatternGroups:
         out = dict.fromkeys(self.names, 0)
         if not self._owner:
             return out
-        if len(text) <= RE2_MAX_CHARS and not needs_python(text):
+        if _re2_answers(text):
             for index in self._set.Match(text) or ():
                 out[self._owner[index]] += 1
             return out
-        for name, patterns in self._python.items():
-            out[name] = sum(1 for p in patterns if p.search(text))
-        return out
+        return self.python_counts(text)
 
     def occurrences(self, name: str, text: str) -> int:
         """Non-overlapping matches of the patterns of group ``name`` in ``text``, summed."""
-        if len(text) <= RE2_MAX_CHARS and not needs_python(text):
+        if _re2_answers(text):
             return sum(len(p.findall(text)) for p in self._re2[name])
-        return sum(len(p.findall(text)) for p in self._python[name])
+        return self.python_occurrences(name, text)
 
     def python_occurrences(self, name: str, text: str) -> int:
         """The same count from Python's ``re`` only."""
@@ -80,6 +78,11 @@ class PatternGroups:
             name: sum(1 for p in patterns if p.search(text))
             for name, patterns in self._python.items()
         }
+
+
+def _re2_answers(text: str) -> bool:
+    """Whether RE2's answer for ``text`` is the one Python's ``re`` would give."""
+    return len(text) <= RE2_MAX_CHARS and not needs_python(text)
 
 
 def needs_python(text: str) -> bool:
