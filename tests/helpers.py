@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from spiders.items import JobPosting, Location, sha256_text
+
+if TYPE_CHECKING:
+    from pipeline.warehouse import Warehouse
 
 
 def make_posting(
@@ -29,3 +34,22 @@ def make_posting(
         description_text=text,
         raw_hash=sha256_text(f"{external_id}{title}{text}"),
     )
+
+
+def load_complete_crawl(
+    store: Warehouse, run_id: str, source: str, postings: Sequence[JobPosting], now: datetime
+) -> None:
+    """Register ``source``, record a complete crawl of it and load ``postings`` as its batch."""
+    store.register_source(source, "jsonld", {})
+    store.record_crawl(
+        run_id,
+        source,
+        started_at=now,
+        finished_at=now,
+        status="complete",
+        finish_reason="finished",
+        items_scraped=len(postings),
+        errors=0,
+        stats={},
+    )
+    store.load_batch(run_id, source, list(postings), [], complete=True, now=now)

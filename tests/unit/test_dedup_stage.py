@@ -14,7 +14,7 @@ from pipeline.dedup import DedupConfig, assign_clusters, sketches
 from pipeline.stages.dedup import SKETCH_FILE, cluster_postings, read_sketches
 from pipeline.warehouse import open_warehouse
 from spiders.items import JobPosting
-from tests.helpers import make_posting
+from tests.helpers import load_complete_crawl, make_posting
 
 PAIRS = Path(__file__).resolve().parents[1] / "fixtures" / "dedup" / "pairs.yaml"
 T0 = datetime(2026, 11, 1, 2, 0)
@@ -31,19 +31,7 @@ def _posting(spec: dict[str, Any], key: str, source: str) -> JobPosting:
 
 def _load(path: Path, run_id: str, source: str, postings: list[JobPosting], now: datetime) -> None:
     with open_warehouse(path) as store:
-        store.register_source(source, "jsonld", {})
-        store.record_crawl(
-            run_id,
-            source,
-            started_at=now,
-            finished_at=now,
-            status="complete",
-            finish_reason="finished",
-            items_scraped=len(postings),
-            errors=0,
-            stats={},
-        )
-        store.load_batch(run_id, source, postings, [], complete=True, now=now)
+        load_complete_crawl(store, run_id, source, postings, now)
 
 
 def _clusters(path: Path) -> dict[str, str]:

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from pipeline import warehouse as wh
-from tests.helpers import make_posting
+from tests.helpers import load_complete_crawl, make_posting
 
 T0 = datetime(2026, 11, 1, 2, 0)
 T1 = datetime(2026, 11, 2, 2, 0)
@@ -27,20 +27,8 @@ TEXTS = [
 
 
 def _load(store: wh.Warehouse, run_id: str, texts: dict[str, str], now: datetime) -> None:
-    store.register_source("test", "jsonld", {})
-    store.record_crawl(
-        run_id,
-        "test",
-        started_at=now,
-        finished_at=now,
-        status="complete",
-        finish_reason="finished",
-        items_scraped=len(texts),
-        errors=0,
-        stats={},
-    )
     postings = [make_posting(key, text=text) for key, text in texts.items()]
-    store.load_batch(run_id, "test", postings, [], complete=True, now=now)
+    load_complete_crawl(store, run_id, "test", postings, now)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 
 from models.types import CriterionEvidence, Extraction, Mention, Prediction
 from pipeline import warehouse as wh
-from tests.helpers import make_posting
+from tests.helpers import load_complete_crawl, make_posting
 
 T0 = datetime(2026, 11, 1, 2, 0)
 T1 = datetime(2026, 11, 2, 2, 0)
@@ -33,19 +33,7 @@ MENTION_COLUMNS = (
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[wh.Warehouse]:
     w = wh.open_warehouse(tmp_path / "w.duckdb")
-    w.register_source("test", "jsonld", {})
-    w.record_crawl(
-        "r1",
-        "test",
-        started_at=T0,
-        finished_at=T0,
-        status="complete",
-        finish_reason="finished",
-        items_scraped=0,
-        errors=0,
-        stats={},
-    )
-    w.load_batch("r1", "test", POSTINGS, [], complete=True, now=T0)
+    load_complete_crawl(w, "r1", "test", POSTINGS, T0)
     yield w
     w.close()
 
