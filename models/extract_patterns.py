@@ -76,15 +76,13 @@ def _lookup_path(lang: str) -> Path:
 
 
 @functools.cache
-def _lemma_table(lang: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The lookup lemmatiser table of ``lang`` as folded (form, lemmas) pairs."""
+def _lemma_table(lang: str) -> dict[str, str | list[str]]:
+    """The lookup lemmatiser table of ``lang``: surface form -> lemma (or lemmas), as shipped."""
     path = _lookup_path(lang)
-    raw = srsly.read_gzip_json(path) if path.suffix == ".gz" else srsly.read_json(path)
-    pairs = []
-    for form, lemmas in raw.items():
-        values = (lemmas,) if isinstance(lemmas, str) else tuple(lemmas)
-        pairs.append((fold_term(form), tuple(fold_term(v) for v in values)))
-    return tuple(pairs)
+    table: dict[str, str | list[str]] = (
+        srsly.read_gzip_json(path) if path.suffix == ".gz" else srsly.read_json(path)
+    )
+    return table
 
 
 # Regular plural endings added to every lemma: the lookup tables miss many nouns
@@ -129,10 +127,16 @@ def lemma_forms(lang: str, lemmas: Iterable[str]) -> dict[str, set[str]]:
         fold_term(lemma): {fold_term(lemma)} | {fold_term(lemma) + e for e in endings}
         for lemma in lemmas
     }
-    for form, values in _lemma_table(lang):
-        for value in values:
-            if value in wanted:
-                wanted[value].add(form)
+    # Half a million table entries: fold each distinct lemma once, and a form only when
+    # its lemma is wanted (this runs at every worker start-up).
+    folded_lemmas: dict[str, str] = {}
+    for form, values in _lemma_table(lang).items():
+        for value in (values,) if isinstance(values, str) else values:
+            folded = folded_lemmas.get(value)
+            if folded is None:
+                folded = folded_lemmas[value] = fold_term(value)
+            if folded in wanted:
+                wanted[folded].add(fold_term(form))
     if lang == "fr":
         for lemma, forms in wanted.items():
             if lemma.endswith("er") and len(forms) < _FEW_FORMS:
