@@ -728,11 +728,18 @@ def load_model(artifact_path: Path | None = None) -> RoleModel:
     import skops.io as sio
 
     path = Path(artifact_path) if artifact_path is not None else SHIPPED_ARTIFACT
+    metadata = read_metadata(path)
+    return RoleModel(sio.load(path, trusted=TRUSTED_TYPES), metadata)
+
+
+def read_metadata(artifact_path: Path | None = None) -> dict[str, Any]:
+    """The metadata (version first of all) ``load_model`` gives the model in
+    ``artifact_path``, read without loading the pipeline."""
+    path = Path(artifact_path) if artifact_path is not None else SHIPPED_ARTIFACT
     if not path.exists():
         raise FileNotFoundError(f"no model artifact at {path}")
-    pipeline = sio.load(path, trusted=TRUSTED_TYPES)
     meta_file = metadata_path(path)
     metadata = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
     metadata.setdefault("version", f"unversioned-{path.stem}")
     metadata["artifact_path"] = str(path.resolve())
-    return RoleModel(pipeline, metadata)
+    return dict(metadata)

@@ -3,13 +3,13 @@
 Same shape as the extraction stage: pending postings are cut into chunks,
 ``submit`` runs ``classify_chunk`` on each (here, on threads or on Dask
 workers), and this process, the only writer, commits each chunk's predictions
-in order. Each worker loads the model once (per artifact file) and checks it
+in order. This process registers the model from its metadata file without
+loading it; each worker loads the model once (per artifact file) and checks it
 is the version the run registered before scoring anything with it.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Iterator
@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from models.classifier import SHIPPED_ARTIFACT, RoleModel, load_model, metadata_path
+from models.classifier import SHIPPED_ARTIFACT, RoleModel, load_model, read_metadata
 from models.codes import codes_for
 from models.types import ROLES, Extraction, PostingText, Prediction
 from pipeline.progress import progress_bar
@@ -64,11 +64,6 @@ def shared_model(artifact: str | None) -> RoleModel:
         return _load(artifact, _stamp(artifact))
 
 
-def model_metadata(artifact: str | None) -> dict[str, Any]:
-    """Metadata (version first of all) of the model a worker loads from ``artifact``."""
-    return dict(shared_model(artifact).metadata)
-
-
 def classify_chunk(
     artifact: str | None,
     expected_version: str,
@@ -94,18 +89,6 @@ def model_artifact(store: Warehouse) -> str | None:
         return None
     path = Path(registered[1]).resolve()
     return None if path == SHIPPED_ARTIFACT.resolve() else str(path)
-
-
-def declared_version(artifact: str | None) -> str | None:
-    """The version the metadata file next to ``artifact`` declares, read without loading it."""
-    try:
-        meta = json.loads(
-            metadata_path(Path(artifact) if artifact else SHIPPED_ARTIFACT).read_text()
-        )
-    except (OSError, ValueError):
-        return None
-    version = meta.get("version") if isinstance(meta, dict) else None
-    return str(version) if version else None
 
 
 def register_active(store: Warehouse, metadata: dict[str, Any]) -> str:
@@ -154,17 +137,11 @@ def classify_pending(
     codes = {role: codes_for(role) for role in ROLES}
     with open_warehouse(warehouse_path) as store:
         artifact = model_artifact(store)
-        declared = declared_version(artifact)
-        registered = store.active_model()
-        if (
-            declared is not None
-            and registered is not None
-            and registered[0] == declared
-            and store.mark_pending_classification(declared, extractor_version) == 0
-        ):
-            return ClassifyCounts(model_version=declared)  # nothing to score: no model loaded
-        version = register_active(store, submit(model_metadata, artifact).result())
+        # the metadata file names the version; workers check theirs against it per chunk
+        version = register_active(store, read_metadata(Path(artifact) if artifact else None))
         total = store.mark_pending_classification(version, extractor_version)
+        if total == 0:
+            return ClassifyCounts(model_version=version)
         size = chunk_size_for(total, chunk_size, in_flight)
 
         def calls() -> Iterator[tuple[list[str], tuple[Any, ...]]]:

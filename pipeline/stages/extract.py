@@ -104,18 +104,12 @@ def in_windows(
 _EXTRACTOR_LOCK = threading.Lock()
 
 
-def extractor_version() -> str:
-    """Version of this process's extractor (building it on first use)."""
-    with _EXTRACTOR_LOCK:
-        return default_extractor().version
-
-
 def expected_version() -> str:
     """The version an extractor built from the data files here has, without building one.
 
     Mirrors ``Extractor.version`` (reading the knowledge base takes 40 ms, building
-    the extractor 8 s) so a run with nothing new never builds one; whenever there
-    is work, the workers' real version is used and checked.
+    the extractor seconds), so this process never builds one; every chunk checks
+    its worker's real version against it before extracting anything.
     """
     fingerprint = load_knowledge().fingerprint()
     return hashlib.sha256(f"{EXTRACTOR_VERSION}:{fingerprint}".encode()).hexdigest()[:16]
@@ -161,9 +155,6 @@ def extract_pending(
         total = store.mark_pending_extraction(version)
         if total == 0:
             return ExtractCounts(extractor_version=version)
-        actual = submit(extractor_version).result()
-        if actual != version:
-            version, total = actual, store.mark_pending_extraction(actual)
         size = chunk_size_for(total, chunk_size, in_flight)
 
         def calls() -> Iterator[tuple[list[str], tuple[Any, ...]]]:

@@ -1,15 +1,18 @@
-"""The flow scores with the model it registers, even when the artifact file was replaced."""
+"""The flow scores with the model it registers, even when the artifact file was replaced;
+workers with another model refuse to score."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from models.classifier import SHIPPED_ARTIFACT
+from models.classifier import SHIPPED_ARTIFACT, load_model, read_metadata
+from models.types import Extraction, PostingText
 from pipeline import warehouse as wh
-from pipeline.stages.classify import active_model
+from pipeline.stages.classify import active_model, classify_chunk
 
 pytestmark = pytest.mark.skipif(not SHIPPED_ARTIFACT.exists(), reason="no shipped model")
 
@@ -49,3 +52,17 @@ def test_missing_local_artifact_falls_back_to_the_shipped_model(tmp_path: Path) 
         )
         model = active_model(store)
         assert store.active_model() == (model.version, str(SHIPPED_ARTIFACT.resolve()))
+
+
+def test_metadata_read_without_loading_is_what_the_loaded_model_carries(tmp_path: Path) -> None:
+    copy = tmp_path / "copied.skops"
+    shutil.copyfile(SHIPPED_ARTIFACT, copy)  # no metadata file next to it
+    for path in (None, copy):
+        assert read_metadata(path) == load_model(path).metadata
+    assert read_metadata(copy)["version"] == "unversioned-copied"
+
+
+def test_a_worker_with_another_model_refuses_the_chunk() -> None:
+    posting = PostingText("p1", "Community manager", "Animer la communauté.")
+    with pytest.raises(RuntimeError, match="must be the same file on every worker"):
+        classify_chunk(None, "some-other-version", [posting], [Extraction("p1", "fr", "ok")])

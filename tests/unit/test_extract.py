@@ -119,6 +119,18 @@ def test_worker_processes_give_the_same_result(extractor: Extractor) -> None:
     assert list(extractor.extract_many(postings, batch_size=4, n_process=2)) == serial
 
 
+def test_the_flow_knows_the_workers_extractor_version_without_building_one(
+    extractor: Extractor,
+) -> None:
+    from pipeline.stages.extract import expected_version, extract_chunk
+
+    assert expected_version() == extractor.version
+    posting = PostingText("p1", "Community manager", "Animer la communauté.")
+    assert extract_chunk([posting], extractor.version)[0].status == "ok"
+    with pytest.raises(RuntimeError, match="deploy the same code"):
+        extract_chunk([posting], "0" * 16)
+
+
 def test_version_is_stable_and_tied_to_the_data(extractor: Extractor, tmp_path: Path) -> None:
     assert extractor.version == Extractor(extractor.kb).version
     assert len(extractor.version) == 16
