@@ -211,11 +211,14 @@ def _stage_main(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     with _submitter(workers) as (submit, workers_peak, workers_cpu):
         cluster_s = time.perf_counter() - started
-        cpu = _own_cpu_s() + workers_cpu()
+        own, others = _own_cpu_s(), workers_cpu()
         started = time.perf_counter()
         result = run_stage(args.stage, args.home, args.staged, args.run_id, submit)
         seconds = time.perf_counter() - started
-        result["cpu_s"] = _own_cpu_s() + workers_cpu() - cpu
+        own, others = _own_cpu_s() - own, workers_cpu() - others
+        result["cpu_s"] = own + others
+        if workers > 1:
+            result["writer_cpu_s"] = own  # this process: reads chunks, ships them, stores results
         if workers > 1:
             result["workers_peak_rss_mb"] = workers_peak()
     return {"seconds": seconds, "imports_s": imports_s, "cluster_s": cluster_s, "result": result}
