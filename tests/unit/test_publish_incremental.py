@@ -115,3 +115,19 @@ def test_a_copy_built_with_other_stopwords_is_not_reused(
     store.publish(analyst)
     assert max(r[2] for r in _index(analyst)["terms"]) < 1000
     assert _index(analyst) == _index(store.publish(tmp_path / "fresh.duckdb"))
+
+
+def test_commits_closed_without_a_checkpoint_reach_the_analyst_copy(tmp_path: Path) -> None:
+    path = tmp_path / "rolescope.duckdb"
+    with wh.open_warehouse(path) as first:
+        _load(first, "r1", {"p0": TEXTS[0]}, T0)
+    wal = path.with_name(path.name + ".wal")
+    assert wal.exists() and wal.stat().st_size > 0  # closing left the commit in the log
+    with wh.open_warehouse(path) as second:
+        _load(second, "r2", {"p0": TEXTS[0], "p1": TEXTS[1]}, T1)
+    with wh.open_warehouse(path) as third:
+        analyst = tmp_path / "rolescope-analyst.duckdb"
+        third.publish(analyst)  # checkpoints, then copies the whole file
+        assert not wal.exists() or wal.stat().st_size == 0
+    ids = [row[0] for row in _index(analyst)["postings"]]
+    assert ids == sorted(_posting_id(key) for key in ("p0", "p1"))
