@@ -9,7 +9,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from spiders.items import QuarantineRecord
-from spiders.parsing.ats import ShapeError, ashby_record, ashby_records
+from spiders.parsing.ats import ashby_record, ashby_records
 from spiders.sources import AshbySource
 from spiders.spiders.base import RolescopeSpider
 
@@ -29,14 +29,9 @@ class AshbySpider(RolescopeSpider):
 
     def parse_board(self, response: Response) -> Iterator[Any]:
         """One posting (or quarantine record) per listed job."""
-        payload = self.load_json(response)
-        if isinstance(payload, QuarantineRecord):
-            yield payload
-            return
-        try:
-            records = ashby_records(payload)
-        except ShapeError as error:
-            yield self.shape_problem(response, error, payload)
+        records = self.vendor_records(response, ashby_records)
+        if isinstance(records, QuarantineRecord):
+            yield records
             return
         company = self.source.company_name or self.source.organization
         for job in records:

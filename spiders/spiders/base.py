@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar, TypeVar
 
 from scrapy import Spider
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
@@ -18,6 +18,8 @@ from spiders.parsing.record import invalid_json_reason, parse_json_body, quarant
 from spiders.sources import SourceBase
 
 logger = logging.getLogger(__name__)
+
+R = TypeVar("R")
 
 
 class RolescopeSpider(Spider):
@@ -52,6 +54,17 @@ class RolescopeSpider(Spider):
     ) -> QuarantineRecord:
         """Quarantine a JSON response that is not in the vendor's documented shape."""
         return quarantine(self.source_name, response.url, str(error), payload)
+
+    def vendor_records(self, response: Response, read: Callable[[Any], R]) -> R | QuarantineRecord:
+        """What ``read`` finds in a JSON response (it checks the vendor's documented shape),
+        or a quarantine record saying why the response is not JSON or not in that shape."""
+        payload = self.load_json(response)
+        if isinstance(payload, QuarantineRecord):
+            return payload
+        try:
+            return read(payload)
+        except ShapeError as error:
+            return self.shape_problem(response, error, payload)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         """Errback: robots.txt refusals are counted quietly; oversize bodies are quarantined;

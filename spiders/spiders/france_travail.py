@@ -18,7 +18,6 @@ from scrapy import FormRequest, Request
 from scrapy.http import Response
 
 from spiders.items import QuarantineRecord
-from spiders.parsing.ats import ShapeError
 from spiders.parsing.france_travail import next_range, offer_record, search_records
 from spiders.sources import FranceTravailSource
 from spiders.spiders.base import RolescopeSpider
@@ -136,14 +135,9 @@ class FranceTravailSpider(RolescopeSpider):
             return
         if response.status == 204 or not response.body.strip():
             return
-        payload = self.load_json(response)
-        if isinstance(payload, QuarantineRecord):
-            yield payload
-            return
-        try:
-            records = search_records(payload)
-        except ShapeError as error:
-            yield self.shape_problem(response, error, payload)
+        records = self.vendor_records(response, search_records)
+        if isinstance(records, QuarantineRecord):
+            yield records
             return
         for offer in records:
             # an offer without an id is not a duplicate of another one without: it is

@@ -9,7 +9,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from spiders.items import QuarantineRecord
-from spiders.parsing.ats import ShapeError, greenhouse_record, greenhouse_records
+from spiders.parsing.ats import greenhouse_record, greenhouse_records
 from spiders.sources import GreenhouseSource
 from spiders.spiders.base import RolescopeSpider
 
@@ -28,14 +28,9 @@ class GreenhouseSpider(RolescopeSpider):
 
     def parse_board(self, response: Response) -> Iterator[Any]:
         """One posting (or quarantine record) per job."""
-        payload = self.load_json(response)
-        if isinstance(payload, QuarantineRecord):
-            yield payload
-            return
-        try:
-            records = greenhouse_records(payload)
-        except ShapeError as error:
-            yield self.shape_problem(response, error, payload)
+        records = self.vendor_records(response, greenhouse_records)
+        if isinstance(records, QuarantineRecord):
+            yield records
             return
         company = self.source.company_name or self.source.company
         for job in records:

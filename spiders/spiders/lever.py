@@ -9,7 +9,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from spiders.items import QuarantineRecord
-from spiders.parsing.ats import ShapeError, lever_record, lever_records
+from spiders.parsing.ats import lever_record, lever_records
 from spiders.sources import LeverSource
 from spiders.spiders.base import RolescopeSpider
 
@@ -32,14 +32,9 @@ class LeverSpider(RolescopeSpider):
 
     def parse_page(self, response: Response, skip: int = 0) -> Iterator[Any]:
         """Postings of a page; a full page means there may be another."""
-        payload = self.load_json(response)
-        if isinstance(payload, QuarantineRecord):
-            yield payload
-            return
-        try:
-            records = lever_records(payload)
-        except ShapeError as error:
-            yield self.shape_problem(response, error, payload)
+        records = self.vendor_records(response, lever_records)
+        if isinstance(records, QuarantineRecord):
+            yield records
             return
         company = self.source.company_name or self.source.company
         for post in records:

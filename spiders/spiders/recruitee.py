@@ -9,7 +9,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from spiders.items import QuarantineRecord
-from spiders.parsing.ats import ShapeError, recruitee_record, recruitee_records
+from spiders.parsing.ats import recruitee_record, recruitee_records
 from spiders.sources import RecruiteeSource
 from spiders.spiders.base import RolescopeSpider
 
@@ -29,14 +29,9 @@ class RecruiteeSpider(RolescopeSpider):
 
     def parse_offers(self, response: Response) -> Iterator[Any]:
         """One posting (or quarantine record) per offer."""
-        payload = self.load_json(response)
-        if isinstance(payload, QuarantineRecord):
-            yield payload
-            return
-        try:
-            records = recruitee_records(payload)
-        except ShapeError as error:
-            yield self.shape_problem(response, error, payload)
+        records = self.vendor_records(response, recruitee_records)
+        if isinstance(records, QuarantineRecord):
+            yield records
             return
         company = self.source.company_name or self.source.company
         for offer in records:
