@@ -7,7 +7,8 @@ DuckDB 2.0 on the package index), so the index is plain tables and macros: ``sea
 
 A publish tokenizes only what changed: the terms of a posting whose current text the
 previous analyst copy already indexed (same posting, content hash and title; same
-tokenizer and stopwords) are copied from that copy.
+tokenizer and stopwords) are copied from that copy (``search_terms.sql`` reads it through
+two temporary views, or empty stand-ins when there is nothing to reuse).
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ import duckdb
 HERE = Path(__file__).resolve().parent
 SCHEMA_SQL = HERE / "search_schema.sql"
 TERMS_SQL = HERE / "search_terms.sql"
-TERMS_REUSE_SQL = HERE / "search_terms_reuse.sql"
 INDEX_SQL = HERE / "search_index.sql"
 STOPWORDS_FILE = HERE / "stopwords.txt"
-# the alias search_terms_reuse.sql reads the previous analyst copy under
+# the alias the previous analyst copy is attached under (read by search_terms.sql's views)
 PREVIOUS = "previous_copy"
 
 
@@ -47,9 +47,29 @@ def build_search_index(con: duckdb.DuckDBPyConnection, previous: str | None = No
         [stopwords()],
     )
     reuse = previous == PREVIOUS and same_tokenizer(con, PREVIOUS)
-    con.execute((TERMS_REUSE_SQL if reuse else TERMS_SQL).read_text(encoding="utf-8"))
+    con.execute(_PREVIOUS_INDEX if reuse else _NO_PREVIOUS_INDEX)
+    try:
+        con.execute(TERMS_SQL.read_text(encoding="utf-8"))
+    finally:
+        con.execute(_DROP_PREVIOUS_VIEWS if reuse else _DROP_NO_PREVIOUS)
     con.execute(INDEX_SQL.read_text(encoding="utf-8"))
     return reuse
+
+
+# What search_terms.sql reuses: the previous copy's postings and terms, or nothing.
+_PREVIOUS_INDEX = f"""
+    CREATE OR REPLACE TEMP VIEW previous_postings AS
+        SELECT posting_id, content_hash, title FROM {PREVIOUS}.main.postings;
+    CREATE OR REPLACE TEMP VIEW previous_terms AS
+        SELECT term, posting_id, tf FROM {PREVIOUS}.search.terms;
+"""
+_NO_PREVIOUS_INDEX = """
+    CREATE OR REPLACE TEMP TABLE previous_postings
+        (posting_id VARCHAR, content_hash VARCHAR, title VARCHAR);
+    CREATE OR REPLACE TEMP TABLE previous_terms (term VARCHAR, posting_id VARCHAR, tf INTEGER);
+"""
+_DROP_PREVIOUS_VIEWS = "DROP VIEW temp.previous_postings; DROP VIEW temp.previous_terms;"
+_DROP_NO_PREVIOUS = "DROP TABLE temp.previous_postings; DROP TABLE temp.previous_terms;"
 
 
 def same_tokenizer(con: duckdb.DuckDBPyConnection, other: str) -> bool:

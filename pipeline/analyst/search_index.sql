@@ -1,6 +1,6 @@
 -- Full-text search, part 2b: document lengths and the search_postings table macro over
--- search.terms (built by search_terms.sql or search_terms_reuse.sql just before), with the
--- analyst copy as the default database.
+-- search.terms (built by search_terms.sql just before), with the analyst copy as the
+-- default database.
 CREATE OR REPLACE TABLE search.documents AS
 SELECT posting_id, CAST(sum(tf) AS INTEGER) AS doc_length
 FROM search.terms
