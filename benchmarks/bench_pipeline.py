@@ -68,7 +68,7 @@ def _submitter(
 ) -> Iterator[tuple[Any, Callable[[], float], Callable[[], float]]]:
     """A stage ``submit`` (here, on a new Dask LocalCluster, or on the running cluster at
     ``scheduler``), and how to read the workers' peak RSS and CPU seconds."""
-    from pipeline.stages.extract import run_here
+    from pipeline.stages.chunks import run_here
 
     if workers <= 1:
         yield run_here, lambda: 0.0, lambda: 0.0

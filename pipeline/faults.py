@@ -26,9 +26,9 @@ FAULT_POINTS = (
     "load.before_commit",  # the batch's upserts are done inside the open transaction
     "load.after_commit",  # one source's batch is committed
     "dedup.before_commit",  # cluster ids written inside the open transaction
+    "classify.after_register",  # the model version is registered; nothing extracted or scored
     "extract.before_commit",  # a chunk's extractions written inside the open transaction
-    "extract.after_commit",  # a chunk of extractions is committed
-    "classify.after_register",  # the model version is registered; nothing scored
+    "extract.after_commit",  # a chunk of extractions is committed, not its predictions
     "classify.before_commit",  # a chunk's predictions written inside the open transaction
     "publish.before_replace",  # the new analyst copy is written, not swapped in yet
     "publish.after_replace",  # the new analyst copy is in place; the run has not ended

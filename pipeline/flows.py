@@ -79,7 +79,7 @@ def nightly(
         run_id=run_id,
         sources=[*recovered, *loaded],
         extracted=extracted.postings,
-        classified=classified.postings,
+        classified=extracted.classified + classified.postings,
         model_version=classified.model_version,
         clusters_changed=clusters_changed,
         role_counts=role_counts,

@@ -15,10 +15,11 @@ from prefect.context import FlowRunContext
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from pipeline.sources import public_config
+from pipeline.stages.chunks import run_here
 from pipeline.stages.classify import ClassifyCounts, classify_pending
 from pipeline.stages.crawl import CrawlOutcome, run_crawl
 from pipeline.stages.dedup import cluster_postings
-from pipeline.stages.extract import ExtractCounts, extract_pending, run_here
+from pipeline.stages.extract import ExtractCounts, extract_pending
 from pipeline.stages.load import load_outcome, recover_leftovers
 from pipeline.stages.publish import publish_analyst_copy
 from pipeline.stages.summary import SourceSummary
@@ -58,14 +59,16 @@ def dedup_task(warehouse_path: Path) -> int:
 
 @task(name="extract", retries=1, retry_delay_seconds=10, cache_policy=NONE)
 def extract_task(warehouse_path: Path) -> tuple[ExtractCounts, str]:
-    """Extract criteria and skills from new or changed postings, chunks on the task runner."""
+    """Extract criteria and skills from new or changed postings and score them, chunks on
+    the task runner."""
     counts = extract_pending(warehouse_path, submit=on_task_runner)
     return counts, counts.extractor_version
 
 
 @task(name="classify", retries=1, retry_delay_seconds=10, cache_policy=NONE)
 def classify_task(warehouse_path: Path, extractor_version: str) -> ClassifyCounts:
-    """Label postings the active model has not scored yet, chunks on the task runner."""
+    """Label what extraction left unscored (a resumed run, a new model), chunks on the task
+    runner."""
     return classify_pending(warehouse_path, extractor_version, submit=on_task_runner)
 
 

@@ -1,11 +1,13 @@
-"""Classification stage: score what is new, changed, or scored by an older model.
+"""Classification stage: score what is extracted and not yet scored by the active model.
 
-Same shape as the extraction stage: pending postings are cut into chunks,
-``submit`` runs ``classify_chunk`` on each (here, on threads or on Dask
-workers), and this process, the only writer, commits each chunk's predictions
-in order. This process registers the model from its metadata file without
-loading it; each worker loads the model once (per artifact file) and checks it
-is the version the run registered before scoring anything with it.
+The extraction stage scores each chunk it extracts (``pipeline.stages.extract``); this
+stage scores the rest: postings whose predictions a killed run did not commit, and every
+posting again when another model becomes active. Same shape: pending postings are cut
+into chunks, ``submit`` runs ``classify_chunk`` on each (here, on threads or on Dask
+workers), and this process, the only writer, commits each chunk's predictions in order.
+This process registers the model from its metadata file without loading it; each worker
+loads the model once (per artifact file) and checks it is the version the run registered
+before scoring anything with it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from models.classifier import SHIPPED_ARTIFACT, RoleModel, load_model, read_meta
 from models.codes import codes_for
 from models.types import ROLES, Extraction, PostingText, Prediction
 from pipeline.progress import progress_bar
-from pipeline.stages.extract import IN_FLIGHT, Submit, chunk_size_for, in_windows, run_here
+from pipeline.stages.chunks import IN_FLIGHT, Submit, chunk_size_for, in_windows, run_here
 from pipeline.warehouse import Warehouse, open_warehouse
 
 CHUNK_SIZE = 1000
@@ -125,6 +127,11 @@ def active_model(store: Warehouse) -> RoleModel:
     return model
 
 
+def occupation_codes() -> dict[str, dict[str, str | None]]:
+    """The occupation codes (ESCO, ISCO-08, ROME, O*NET-SOC) stored with each label."""
+    return {role: codes_for(role) for role in ROLES}
+
+
 def classify_pending(
     warehouse_path: Path,
     extractor_version: str,
@@ -134,7 +141,7 @@ def classify_pending(
     in_flight: int = IN_FLIGHT,
 ) -> ClassifyCounts:
     """Score every extracted current posting version the active model has not scored."""
-    codes = {role: codes_for(role) for role in ROLES}
+    codes = occupation_codes()
     with open_warehouse(warehouse_path) as store:
         artifact = model_artifact(store)
         # the metadata file names the version; workers check theirs against it per chunk
