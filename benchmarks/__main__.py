@@ -88,12 +88,13 @@ def pipeline_rows(f: dict[str, Any]) -> list[Row]:
     target = f">= {TARGET_PPS:.0f}/s, >= {TARGET_RATIO:.0f}x"
     rows: list[Row] = [
         (
+            # one core: the per-core rate behind the 2-core target row below
             f"extract + classify, same {s} ads, 1 core (ads/s)",
             f"{pps:.1f}",
             f"{base:.1f}",
             f"{pps / base:.1f}x",
-            target,
-            _met(pps >= TARGET_PPS and pps / base >= TARGET_RATIO),
+            "-",
+            "-",
         ),
         (
             "  same ads, per CPU-second (ads/CPU-s; the cores are shared)",

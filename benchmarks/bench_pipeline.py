@@ -12,8 +12,10 @@ incremental nightly reruns, and the peak memory of every stage.
 * **Full run at scale**: ``--postings`` ads staged as JSONL, then the stages the flow
   runs after the crawl (load, dedup, extract, classify, publish) on a fresh
   warehouse, extraction and classification on ``--workers`` Dask worker processes
-  (a LocalCluster; ``--workers 1``: in the stage's own process). Stage times include
-  building the models and starting the cluster.
+  (a LocalCluster; ``--workers 1``: in the stage's own process). As in the flow, the
+  extract stage scores each chunk it extracts and the classify stage scores what is left
+  (nothing, on a run that was not interrupted). Stage times include building the models
+  and starting the cluster.
 * **Incremental reruns**: the same stages again with the same ads (0 % new), then
   with 1 % new ads; their cost against the full run's. Then 1 % new ads once more on
   warm workers: a Dask cluster that outlives the run (as in the several-machines
