@@ -11,6 +11,7 @@ import hashlib
 import json
 from datetime import date
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -107,10 +108,15 @@ class QuarantineRecord(BaseModel):
 
     @property
     def quarantine_key(self) -> str:
-        """Same bad input seen again maps to the same row."""
-        return sha256_text(f"{self.source}\x1f{self.url}\x1f{self.reason}\x1f{self.raw_payload}")[
-            :20
-        ]
+        """Same bad input seen again maps to the same row: the same source, page (its path
+        and query: the source already names the site, and a mirror or the demo board's port
+        changing between runs is still the same page), reason and payload."""
+        page = self.url
+        if page:
+            parts = urlsplit(page)
+            if parts.netloc:
+                page = parts.path + (f"?{parts.query}" if parts.query else "")
+        return sha256_text(f"{self.source}\x1f{page}\x1f{self.reason}\x1f{self.raw_payload}")[:20]
 
 
 def to_staged_line(record: JobPosting | QuarantineRecord) -> str:

@@ -143,6 +143,24 @@ def test_quarantine_counts_runs_not_reloads(store: wh.Warehouse) -> None:
     assert store.query("SELECT occurrences, reason FROM quarantine") == [(2, "truncated JSON-LD")]
 
 
+def test_the_same_bad_page_on_another_host_or_port_is_the_same_quarantine_row(
+    store: wh.Warehouse,
+) -> None:
+    def bad(url: str) -> QuarantineRecord:
+        return QuarantineRecord(source="demo", url=url, reason="truncated JSON-LD", raw_payload="{")
+
+    # the demo board listens on a new port each run
+    for run, url in (
+        ("r1", "http://127.0.0.1:41234/jobs/7"),
+        ("r2", "http://127.0.0.1:52345/jobs/7"),
+    ):
+        _crawl(store, run)
+        store.load_batch(run, "test", [], [bad(url)], complete=False, now=T0)
+    assert store.query("SELECT occurrences FROM quarantine") == [(2,)]
+    assert bad("http://a/jobs/7?x=1").quarantine_key != bad("http://a/jobs/7").quarantine_key
+    assert bad("http://a/jobs/8").quarantine_key != bad("http://a/jobs/7").quarantine_key
+
+
 def test_publish_makes_a_readable_copy_while_writer_is_open(
     store: wh.Warehouse, tmp_path: Path
 ) -> None:
