@@ -5,8 +5,8 @@ The pending posting versions are cut into chunks, and ``submit`` (see
 ``pipeline.stages.chunks``) runs ``extract_and_classify_chunk`` on each: the worker
 extracts the chunk, then scores it with the extractions it just made, so each text
 travels to a worker once and its mentions never make a round trip through the warehouse
-(reading them back and shipping them out again cost the writer ~1 ms per ad, a fifth of
-the CPU on a 2-core machine). This process stays the only writer: it reads each chunk's
+(reading them back and shipping them out again cost the writer ~1 ms per ad, half of its
+CPU, on the cores the workers need). This process stays the only writer: it reads each chunk's
 texts, ships them out, and commits each chunk's extractions, then its predictions, as
 soon as they are back, in order. A killed run resumes after the last committed chunk and
 never extracts the same version twice; predictions it did not commit are made by the
