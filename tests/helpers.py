@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from spiders.items import JobPosting, Location, sha256_text
+from spiders.items import JobPosting, Location, QuarantineRecord, sha256_text
 
 if TYPE_CHECKING:
     from pipeline.warehouse import Warehouse
@@ -36,10 +36,10 @@ def make_posting(
     )
 
 
-def load_complete_crawl(
-    store: Warehouse, run_id: str, source: str, postings: Sequence[JobPosting], now: datetime
+def record_complete_crawl(
+    store: Warehouse, run_id: str, source: str, now: datetime, items_scraped: int = 0
 ) -> None:
-    """Register ``source``, record a complete crawl of it and load ``postings`` as its batch."""
+    """Register ``source`` and record a complete crawl of it (nothing loaded yet)."""
     store.register_source(source, "jsonld", {})
     store.record_crawl(
         run_id,
@@ -48,8 +48,21 @@ def load_complete_crawl(
         finished_at=now,
         status="complete",
         finish_reason="finished",
-        items_scraped=len(postings),
+        items_scraped=items_scraped,
         errors=0,
         stats={},
     )
-    store.load_batch(run_id, source, list(postings), [], complete=True, now=now)
+
+
+def load_complete_crawl(
+    store: Warehouse,
+    run_id: str,
+    source: str,
+    postings: Sequence[JobPosting],
+    now: datetime,
+    quarantined: Sequence[QuarantineRecord] = (),
+) -> None:
+    """Register ``source``, record a complete crawl of it and load ``postings`` (and
+    ``quarantined``) as its batch."""
+    record_complete_crawl(store, run_id, source, now, len(postings))
+    store.load_batch(run_id, source, list(postings), list(quarantined), complete=True, now=now)

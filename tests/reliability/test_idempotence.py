@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from pipeline.stages.load import read_staged
 from pipeline.warehouse import open_warehouse
 from spiders.items import JobPosting, from_staged_line, to_staged_line
+from tests.helpers import load_complete_crawl
 from tests.reliability.checks import analyst_leftovers
 from tests.reliability.conftest import Reference, Site
 from tests.reliability.harness import (
@@ -148,21 +149,7 @@ def _load(folder: Path, batches: dict[str, list[str]], runs: tuple[str, ...]) ->
                 path = folder / f"{run_id}-{source}.jsonl"
                 path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
                 batch = read_staged(path, source)
-                store.register_source(source, "jsonld", {})
-                store.record_crawl(
-                    run_id,
-                    source,
-                    started_at=_T0,
-                    finished_at=_T0,
-                    status="complete",
-                    finish_reason="finished",
-                    items_scraped=len(batch.postings),
-                    errors=0,
-                    stats={},
-                )
-                store.load_batch(
-                    run_id, source, batch.postings, batch.quarantined, complete=True, now=_T0
-                )
+                load_complete_crawl(store, run_id, source, batch.postings, _T0, batch.quarantined)
                 again = store.load_batch(
                     run_id, source, batch.postings, batch.quarantined, complete=True, now=_T0
                 )

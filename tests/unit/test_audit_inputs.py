@@ -17,7 +17,7 @@ import pytest
 from pipeline.audit import inputs
 from pipeline.audit.inputs import InputError
 from pipeline.warehouse import open_warehouse
-from tests.helpers import make_posting
+from tests.helpers import load_complete_crawl, make_posting
 
 AD = (
     "Community Manager (H/F)\n\n"
@@ -206,25 +206,8 @@ def test_only_http_urls(url: str) -> None:
 def test_from_warehouse_reads_the_analyst_copy(tmp_path: Path) -> None:
     store = open_warehouse(tmp_path / "w.duckdb")
     now = datetime(2026, 11, 1, 2, 0)
-    store.register_source("test", "jsonld", {})
-    store.record_crawl(
-        "r1",
-        "test",
-        started_at=now,
-        finished_at=now,
-        status="complete",
-        finish_reason="finished",
-        items_scraped=1,
-        errors=0,
-        stats={},
-    )
-    store.load_batch(
-        "r1",
-        "test",
-        [make_posting("a", text="Animer la communauté Instagram.")],
-        [],
-        complete=True,
-        now=now,
+    load_complete_crawl(
+        store, "r1", "test", [make_posting("a", text="Animer la communauté Instagram.")], now
     )
     analyst = store.publish(tmp_path / "analyst.duckdb")
     (posting_id,) = store.query("SELECT posting_id FROM postings")[0]

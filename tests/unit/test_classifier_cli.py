@@ -85,7 +85,7 @@ def test_label_validates_and_records(tmp_path: Path, monkeypatch: pytest.MonkeyP
     from datetime import datetime
 
     from pipeline.warehouse import open_warehouse
-    from tests.helpers import make_posting
+    from tests.helpers import load_complete_crawl, make_posting
 
     monkeypatch.setenv("ROLESCOPE_HOME", str(tmp_path))
     bad = runner.invoke(app, ["label", "x", "astronaut"])
@@ -93,21 +93,7 @@ def test_label_validates_and_records(tmp_path: Path, monkeypatch: pytest.MonkeyP
     missing = runner.invoke(app, ["label", "nope", "other"])
     assert missing.exit_code == 1
     with open_warehouse(tmp_path / "rolescope.duckdb") as store:
-        store.register_source("test", "jsonld", {})
-        store.record_crawl(
-            "r1",
-            "test",
-            started_at=datetime(2026, 11, 1),
-            finished_at=datetime(2026, 11, 1),
-            status="complete",
-            finish_reason="finished",
-            items_scraped=1,
-            errors=0,
-            stats={},
-        )
-        store.load_batch(
-            "r1", "test", [make_posting("p1")], [], complete=True, now=datetime(2026, 11, 1)
-        )
+        load_complete_crawl(store, "r1", "test", [make_posting("p1")], datetime(2026, 11, 1))
         posting_id = store.query("SELECT posting_id FROM postings")[0][0]
     ok = runner.invoke(app, ["label", posting_id, "social_media_manager", "--by", "ana"])
     assert ok.exit_code == 0, ok.output

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline import warehouse as wh
 from spiders.items import QuarantineRecord
-from tests.helpers import make_posting
+from tests.helpers import make_posting, record_complete_crawl
 
 T0 = datetime(2026, 11, 1, 2, 0)
 T1 = datetime(2026, 11, 2, 2, 0)
@@ -26,18 +26,7 @@ def store(tmp_path: Path) -> wh.Warehouse:
 
 
 def _crawl(store: wh.Warehouse, run_id: str, source: str = "test") -> None:
-    store.register_source(source, "jsonld", {})
-    store.record_crawl(
-        run_id,
-        source,
-        started_at=T0,
-        finished_at=T0,
-        status="complete",
-        finish_reason="finished",
-        items_scraped=0,
-        errors=0,
-        stats={},
-    )
+    record_complete_crawl(store, run_id, source, T0)
 
 
 def test_schema_is_versioned(store: wh.Warehouse) -> None:
