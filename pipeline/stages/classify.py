@@ -116,15 +116,22 @@ def register_active(store: Warehouse, metadata: dict[str, Any]) -> str:
     return version
 
 
+def register_scoring_model(store: Warehouse) -> tuple[str | None, str]:
+    """The artifact the run scores with (see ``model_artifact``) and its version,
+    registered (and made active) if it is not yet, from its metadata file: this process
+    never loads the model; workers check theirs against the version per chunk."""
+    artifact = model_artifact(store)
+    return artifact, register_active(store, read_metadata(Path(artifact) if artifact else None))
+
+
 def active_model(store: Warehouse) -> RoleModel:
     """The model the flow scores with, registered (and made active) if it is not yet.
 
     A model trained locally and registered as active is used as long as its
     file exists; otherwise the shipped model is.
     """
-    model = shared_model(model_artifact(store))
-    register_active(store, model.metadata)
-    return model
+    artifact, _ = register_scoring_model(store)
+    return shared_model(artifact)
 
 
 def occupation_codes() -> dict[str, dict[str, str | None]]:
@@ -143,9 +150,7 @@ def classify_pending(
     """Score every extracted current posting version the active model has not scored."""
     codes = occupation_codes()
     with open_warehouse(warehouse_path) as store:
-        artifact = model_artifact(store)
-        # the metadata file names the version; workers check theirs against it per chunk
-        version = register_active(store, read_metadata(Path(artifact) if artifact else None))
+        artifact, version = register_scoring_model(store)
         total = store.mark_pending_classification(version, extractor_version)
         if total == 0:
             return ClassifyCounts(model_version=version)

@@ -28,18 +28,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from models.classifier import read_metadata
 from models.extract import EXTRACTOR_VERSION, default_extractor
 from models.knowledge import load_knowledge
 from models.types import Extraction, PostingText, Prediction
 from pipeline.progress import progress_bar
 from pipeline.stages.chunks import IN_FLIGHT, Submit, chunk_size_for, in_windows, run_here
-from pipeline.stages.classify import (
-    classify_chunk,
-    model_artifact,
-    occupation_codes,
-    register_active,
-)
+from pipeline.stages.classify import classify_chunk, occupation_codes, register_scoring_model
 from pipeline.warehouse import open_warehouse
 
 CHUNK_SIZE = 500
@@ -91,8 +85,12 @@ class ExtractCounts:
     skipped: int = 0
     extractor_version: str = ""
     write_s: float = 0.0  # seconds this process spent storing results (the writer's share)
-    classified: int = 0
     model_version: str = ""
+
+    @property
+    def classified(self) -> int:
+        """Posting versions the same pass scored: every one it extracted."""
+        return self.postings
 
 
 def extract_pending(
@@ -113,9 +111,7 @@ def extract_pending(
         total = store.mark_pending_extraction(version)
         if total == 0:
             return ExtractCounts(extractor_version=version)
-        artifact = model_artifact(store)
-        # the metadata file names the version; workers check theirs against it per chunk
-        model_version = register_active(store, read_metadata(Path(artifact) if artifact else None))
+        artifact, model_version = register_scoring_model(store)
         codes = occupation_codes()
         size = chunk_size_for(total, chunk_size, in_flight)
 
@@ -143,4 +139,4 @@ def extract_pending(
                 postings += len(results)
                 skipped += sum(1 for r in results if r.status != "ok")
                 bar.advance(bar.task_ids[0], len(results))
-    return ExtractCounts(postings, mentions, skipped, version, write_s, postings, model_version)
+    return ExtractCounts(postings, mentions, skipped, version, write_s, model_version)
