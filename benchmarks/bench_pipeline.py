@@ -309,21 +309,22 @@ def measure(
     figures["stage_postings_per_cpu_s"] = postings / (
         full["extract"]["result"]["cpu_s"] + full["classify"]["result"]["cpu_s"]
     )
-    # the flow pays Python start-up and the cluster start once per run, not once per stage
-    figures["fixed_s"] = max(s["imports_s"] for s in full.values()) + max(
-        s["cluster_s"] for s in full.values()
-    )
+    figures["fixed_s"] = _fixed_s(full)
     for run in ("full", "rerun_0", "rerun_1"):
         stages = sum(s["seconds"] for s in figures[run].values())
         figures[f"{run}_s"] = stages + figures["fixed_s"]
     if "rerun_1_warm" in figures:
+        # its fixed part: start-up, and connecting to the running scheduler
         warm = figures["rerun_1_warm"]
-        # start-up, and connecting to the running scheduler instead of starting a cluster
-        fixed = max(s["imports_s"] for s in warm.values()) + max(
-            s["cluster_s"] for s in warm.values()
-        )
-        figures["rerun_1_warm_s"] = sum(s["seconds"] for s in warm.values()) + fixed
+        figures["rerun_1_warm_s"] = sum(s["seconds"] for s in warm.values()) + _fixed_s(warm)
     return figures
+
+
+def _fixed_s(stages: dict[str, dict[str, Any]]) -> float:
+    """What a run pays once, not once per stage: Python start-up and reaching the cluster."""
+    return float(
+        max(s["imports_s"] for s in stages.values()) + max(s["cluster_s"] for s in stages.values())
+    )
 
 
 def main() -> None:
