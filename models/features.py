@@ -119,7 +119,6 @@ ANYWHERE: tuple[str, ...] = (
     "pr_background",
     "digital_marketing_background",
 )
-BOILERPLATE: tuple[str, ...] = ("pay_benefits", "contract", "equal_opportunity", "apply", "company")
 TITLE_FLAGS: tuple[str, ...] = ("head_title", "manager_title", "junior_title", "intern")
 
 
@@ -185,6 +184,7 @@ class Lexicon:
     numbers: dict[str, tuple[re.Pattern[str], ...]]
     camel_case_words: frozenset[str]
     groups: PatternGroups  # topics, signals and anywhere as "topic:x", "signal:x", "anywhere:x"
+    boilerplate: tuple[str, ...]  # the groups of features.yaml's boilerplate: "boilerplate:x"
 
 
 def _compile_all(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
@@ -209,6 +209,7 @@ def lexicon(path: Path = LEXICON_FILE) -> Lexicon:
             | {f"anywhere:{k}": v for k, v in data["anywhere"].items()}
             | {f"boilerplate:{k}": v for k, v in data["boilerplate"].items()}
         ),
+        boilerplate=tuple(f"boilerplate:{k}" for k in data["boilerplate"]),
     )
 
 
@@ -401,7 +402,10 @@ def duty_feature_names() -> list[str]:
 
 
 def _duty_indices(
-    sentences: Sequence[Sentence], hits: Sequence[dict[str, int]], social: Sequence[bool]
+    sentences: Sequence[Sentence],
+    hits: Sequence[dict[str, int]],
+    social: Sequence[bool],
+    boilerplate: Sequence[str],
 ) -> list[int]:
     """Which sentences are the duties.
 
@@ -413,11 +417,7 @@ def _duty_indices(
     if len(duties) >= 2:
         return duties
     candidates = [i for i, s in enumerate(sentences) if s.section in ("duties", "unknown")]
-    kept = [
-        i
-        for i in candidates
-        if social[i] or not any(hits[i][f"boilerplate:{k}"] for k in BOILERPLATE)
-    ]
+    kept = [i for i in candidates if social[i] or not any(hits[i][name] for name in boilerplate)]
     return kept or candidates or list(range(len(sentences)))
 
 
@@ -426,7 +426,7 @@ def _analyse(title: str, description: str) -> DutyProfile:
     sentences = segment(description, lex)
     hits = [lex.groups.counts(s.norm) for s in sentences]
     social = [_social(h) for h in hits]
-    duties = _duty_indices(sentences, hits, social)
+    duties = _duty_indices(sentences, hits, social, lex.boilerplate)
     n_duties = len(duties)
     values: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
