@@ -61,7 +61,7 @@ def load_rows(f: dict[str, Any]) -> list[Row]:
             "-",
         ),
         (
-            f"load, batch upsert, {n} ads (rows/s)",
+            f"load stage, staged files, {n} ads (rows/s)",
             f"{f['ours_rows_per_s']:,.0f}",
             naive,
             f"{f['ours_rows_per_s'] / f['naive_rows_per_s']:.1f}x",
@@ -69,7 +69,7 @@ def load_rows(f: dict[str, Any]) -> list[Row]:
             "-",
         ),
         (
-            f"reload, {n} ads all unchanged (rows/s)",
+            f"load stage again, {n} ads all unchanged (rows/s)",
             f"{f['reload_rows_per_s']:,.0f}",
             naive,
             f"{f['reload_rows_per_s'] / f['naive_rows_per_s']:.1f}x",

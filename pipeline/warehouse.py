@@ -249,15 +249,12 @@ _CONTENT_COLUMNS = (
     "company_size",
 )
 
+# every column cast, so that an empty batch (all postings unchanged) still has its types
 _BATCH_SELECT = """
-    SELECT posting_id, external_id, canonical_url, content_hash, raw_hash, title, company,
-           city, region, country, language,
+    SELECT COLUMNS(lambda c: c NOT IN ('date_posted', 'valid_through', 'salary_min',
+                                       'salary_max'))::VARCHAR,
            CAST(date_posted AS DATE) AS date_posted, CAST(valid_through AS DATE) AS valid_through,
-           employment_type, CAST(salary_min AS DOUBLE) AS salary_min,
-           CAST(salary_max AS DOUBLE) AS salary_max, salary_currency, salary_period,
-           rome_code, company_size, CAST(description_html AS VARCHAR) AS description_html,
-           CAST(description_text AS VARCHAR) AS description_text,
-           CAST(record AS VARCHAR) AS record
+           CAST(salary_min AS DOUBLE) AS salary_min, CAST(salary_max AS DOUBLE) AS salary_max
     FROM batch_arrays
 """
 
@@ -585,6 +582,13 @@ class Warehouse:
 
     # -- loading ----------------------------------------------------------------
 
+    def current_hashes(self, source_id: str) -> dict[str, str]:
+        """Posting key -> current content hash, for every stored posting of the source."""
+        rows = self.query(
+            "SELECT posting_id, content_hash FROM postings WHERE source_id = ?", [source_id]
+        )
+        return dict(rows)
+
     def load_batch(
         self,
         run_id: str,
@@ -594,13 +598,16 @@ class Warehouse:
         *,
         complete: bool,
         now: datetime,
+        unchanged: Sequence[str] = (),
     ) -> LoadCounts:
         """Upsert one source's staged batch in a single transaction.
 
         New postings are inserted, known ones get ``last_seen`` refreshed (and a
-        new version when their content changed). When the crawl was complete,
-        postings of the source that it no longer lists get ``removed_at``.
-        Loading the same (run, source) twice changes nothing the second time.
+        new version when their content changed). ``unchanged``: keys of postings of the
+        source the crawl listed again without reading them in full because their content
+        hash is the stored one (see ``current_hashes``); they are seen like the others.
+        When the crawl was complete, postings of the source that it no longer lists get
+        ``removed_at``. Loading the same (run, source) twice changes nothing the second time.
         """
         state = self.crawl_state(run_id, source_id)
         if state is None:
@@ -608,8 +615,11 @@ class Warehouse:
         if state[1]:
             return LoadCounts(skipped=True)
         batch = dedupe_batch(p for p in postings if p.source == source_id)
+        both = set(unchanged) & {p.posting_key for p in batch}
+        if both:
+            raise ValueError(f"postings both read and left unread: {sorted(both)[:5]}")
         with self.transaction() as con:
-            counts = self._upsert_postings(con, run_id, source_id, batch, now)
+            counts = self._upsert_postings(con, run_id, source_id, batch, now, unchanged)
             removed = self._mark_removed(con, source_id, now) if complete else 0
             n_quarantined = self._upsert_quarantine(con, run_id, quarantined, now)
             con.execute(
@@ -629,7 +639,7 @@ class Warehouse:
             )
             fault_point("load.before_commit")
         return LoadCounts(
-            scraped=len(batch),
+            scraped=len(batch) + len(unchanged),
             new=counts.new,
             updated=counts.updated,
             unchanged=counts.unchanged,
@@ -644,9 +654,10 @@ class Warehouse:
         source_id: str,
         batch: Sequence[JobPosting],
         now: datetime,
+        seen_unchanged: Sequence[str] = (),
     ) -> LoadCounts:
         con.execute("DROP TABLE IF EXISTS temp.batch")
-        if not batch:
+        if not batch and not seen_unchanged:
             con.execute("CREATE TEMP TABLE batch (posting_id VARCHAR)")
             return LoadCounts()
         keys = [p.posting_key for p in batch]
@@ -657,6 +668,22 @@ class Warehouse:
             con.execute(f"CREATE TEMP TABLE batch AS {_BATCH_SELECT}")
         finally:
             con.unregister("batch_arrays")
+        if seen_unchanged:
+            # seen again as they are: their stored hash makes every statement below treat
+            # them as unchanged postings
+            unread = np.array(seen_unchanged, dtype=object)
+            with _registered(con, "unchanged_keys", {"posting_id": unread}):
+                added = con.execute(
+                    "INSERT INTO temp.batch (posting_id, content_hash) "
+                    "SELECT p.posting_id, p.content_hash FROM postings p "
+                    "JOIN unchanged_keys u USING (posting_id) WHERE p.source_id = ?",
+                    [source_id],
+                ).fetchall()
+            if added[0][0] != len(set(seen_unchanged)):
+                raise ValueError(
+                    f"{len(set(seen_unchanged)) - added[0][0]} postings called unchanged are not "
+                    f"stored for source {source_id}"
+                )
         row = con.execute(
             """SELECT count(*) FILTER (WHERE p.posting_id IS NULL),
                       count(*) FILTER (WHERE p.posting_id IS NOT NULL

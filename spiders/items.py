@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -120,9 +121,35 @@ class QuarantineRecord(BaseModel):
 
 
 def to_staged_line(record: JobPosting | QuarantineRecord) -> str:
-    """One staged JSONL line, tagged with its record type."""
-    kind = "posting" if isinstance(record, JobPosting) else "quarantine"
-    return json.dumps({"kind": kind, "record": record.model_dump(mode="json")}, ensure_ascii=False)
+    """One staged JSONL line, tagged with its record type; a posting's line starts with its
+    key and content hash (see ``staged_identity``)."""
+    if isinstance(record, QuarantineRecord):
+        line = {"kind": "quarantine", "record": record.model_dump(mode="json")}
+    else:
+        line = {
+            "kind": "posting",
+            "posting_key": record.posting_key,
+            "content_hash": record.content_hash,
+            "record": record.model_dump(mode="json"),
+        }
+    return json.dumps(line, ensure_ascii=False)
+
+
+# what to_staged_line writes first on a posting's line
+_IDENTITY = re.compile(
+    r'\{"kind": "posting", "posting_key": "([0-9a-f]{20})", "content_hash": "([0-9a-f]{64})", '
+)
+
+
+def staged_identity(line: str) -> tuple[str, str] | None:
+    """The posting key and content hash a staged posting line declares up front, read
+    without parsing the line; None for any other line.
+
+    A declaration, not a validation: a loader may use it to skip the postings it already
+    holds unchanged, and must parse (and so validate) every other line.
+    """
+    found = _IDENTITY.match(line)
+    return (found.group(1), found.group(2)) if found else None
 
 
 def from_staged_line(line: str) -> JobPosting | QuarantineRecord:

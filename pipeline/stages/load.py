@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,45 +16,84 @@ from pipeline.faults import fault_point
 from pipeline.stages.crawl import CrawlOutcome, stats_path_of
 from pipeline.stages.summary import SourceSummary
 from pipeline.warehouse import ABANDONED, Warehouse, open_warehouse
-from spiders.items import JobPosting, QuarantineRecord, from_staged_line
+from spiders.items import JobPosting, QuarantineRecord, from_staged_line, staged_identity
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class StagedBatch:
-    """The records of one staged JSONL file."""
+    """The records of one staged JSONL file: the postings read in full, the keys of those
+    left unread because the warehouse holds them unchanged, and the quarantined lines."""
 
     postings: list[JobPosting]
     quarantined: list[QuarantineRecord]
+    unchanged: list[str] = field(default_factory=list)
 
 
-def read_staged(path: Path, source_id: str) -> StagedBatch:
-    """Parse a staged JSONL file; unreadable lines become quarantine records, never errors."""
+def read_staged(path: Path, source_id: str, stored: Mapping[str, str] | None = None) -> StagedBatch:
+    """Parse a staged JSONL file; unreadable lines become quarantine records, never errors.
+
+    ``stored``: posting key -> current content hash of the postings the warehouse holds for
+    this source. A line that declares one of those keys with the same hash (see
+    ``staged_identity``) is only counted as seen, not parsed: on a nightly rerun that is
+    nearly every line. A key the file holds more than once is always parsed, so the
+    warehouse picks the winner among full records.
+    """
+    stored = stored or {}
     postings: list[JobPosting] = []
     quarantined: list[QuarantineRecord] = []
+    unchanged: dict[str, int] = {}  # key -> its line number
+    reparse: set[int] = set()
+    for number, line in _lines(path):
+        identity = staged_identity(line)
+        if identity is not None and stored.get(identity[0]) == identity[1]:
+            if identity[0] in unchanged:
+                reparse |= {unchanged[identity[0]], number}
+            else:
+                unchanged[identity[0]] = number
+            continue
+        _parse_into(line, number, source_id, postings, quarantined)
+    reparse |= {unchanged[p.posting_key] for p in postings if p.posting_key in unchanged}
+    if reparse:
+        for number, line in _lines(path):
+            if number in reparse:
+                _parse_into(line, number, source_id, postings, quarantined)
+    skipped = sorted(key for key, number in unchanged.items() if number not in reparse)
+    return StagedBatch(postings, quarantined, skipped)
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
     with path.open(encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = from_staged_line(line)
-            except (ValueError, KeyError, TypeError, ValidationError, RecursionError) as exc:
-                problem = (str(exc).splitlines() or [type(exc).__name__])[0][:300]
-                quarantined.append(
-                    QuarantineRecord(
-                        source=source_id,
-                        url=None,
-                        reason=f"staged line {number} unreadable: {problem}",
-                        raw_payload=line[:100_000],
-                    )
-                )
-                continue
-            if isinstance(record, JobPosting):
-                postings.append(record)
-            else:
-                quarantined.append(record)
-    return StagedBatch(postings, quarantined)
+            if line.strip():
+                yield number, line
+
+
+def _parse_into(
+    line: str,
+    number: int,
+    source_id: str,
+    postings: list[JobPosting],
+    quarantined: list[QuarantineRecord],
+) -> None:
+    try:
+        record = from_staged_line(line)
+    except (ValueError, KeyError, TypeError, ValidationError, RecursionError) as exc:
+        problem = (str(exc).splitlines() or [type(exc).__name__])[0][:300]
+        quarantined.append(
+            QuarantineRecord(
+                source=source_id,
+                url=None,
+                reason=f"staged line {number} unreadable: {problem}",
+                raw_payload=line[:100_000],
+            )
+        )
+        return
+    if isinstance(record, JobPosting):
+        postings.append(record)
+    else:
+        quarantined.append(record)
 
 
 def load_outcome(
@@ -79,7 +119,7 @@ def load_outcome(
     fault_point("load.after_record")
     if outcome.staged_path is None:
         return SourceSummary(source_id, outcome.status, message=message)
-    batch = read_staged(outcome.staged_path, source_id)
+    batch = read_staged(outcome.staged_path, source_id, store.current_hashes(source_id))
     counts = store.load_batch(
         run_id,
         source_id,
@@ -87,6 +127,7 @@ def load_outcome(
         batch.quarantined,
         complete=outcome.removals_allowed,
         now=outcome.finished_at,
+        unchanged=batch.unchanged,
     )
     fault_point("load.after_commit")
     return SourceSummary(
