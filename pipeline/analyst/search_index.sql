@@ -1,10 +1,18 @@
 -- Full-text search, part 2b: document lengths and the search_postings table macro over
--- search.terms (built by search_terms.sql just before), with the analyst copy as the
--- default database.
+-- search.terms, with the analyst copy as the default database; after search_terms.sql
+-- (temp.unchanged_postings, temp.fresh_terms) and with temp.previous_documents defined
+-- like temp.previous_terms (search.py): unchanged postings keep their length.
 CREATE OR REPLACE TABLE search.documents AS
-SELECT posting_id, CAST(sum(tf) AS INTEGER) AS doc_length
-FROM search.terms
-GROUP BY posting_id
+SELECT *
+FROM (
+    SELECT d.posting_id, d.doc_length
+    FROM temp.previous_documents AS d
+    WHERE d.posting_id IN (SELECT posting_id FROM temp.unchanged_postings)
+    UNION ALL
+    SELECT posting_id, CAST(sum(tf) AS INTEGER) AS doc_length
+    FROM temp.fresh_terms
+    GROUP BY posting_id
+)
 ORDER BY posting_id;
 
 -- search_postings('stratégie de marque'): the best max_results postings ranked by BM25

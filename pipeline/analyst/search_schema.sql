@@ -6,6 +6,12 @@ CREATE SCHEMA IF NOT EXISTS search;
 
 CREATE OR REPLACE TABLE search.stopwords (word VARCHAR PRIMARY KEY);
 
+-- How search.terms is laid out: sorted by term when last rebuilt in full, then the terms of
+-- the postings tokenized since, appended night after night (each batch sorted). Lookups
+-- skip the row groups of the sorted part that cannot hold a query term, but read every
+-- appended one, so search.py sorts everything again once they pass a share of the rows.
+CREATE OR REPLACE TABLE search.layout (appended_rows BIGINT NOT NULL, total_rows BIGINT NOT NULL);
+
 -- Text -> terms: lower case, accents and ligatures folded, split on anything that is not a
 -- letter or digit, terms of 2+ characters, a plural -s dropped from terms of 4+ characters
 -- and the -x of a French -eaux plural (so "Réseaux" finds "réseau", "managers" "manager").

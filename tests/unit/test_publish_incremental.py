@@ -53,6 +53,7 @@ def _index(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         return {
             # physical order included: the terms are stored sorted for lookups
             "terms": con.sql("SELECT term, posting_id, tf FROM search.terms").fetchall(),
+            "layout": con.sql("SELECT * FROM search.layout").fetchall(),
             "documents": con.sql("SELECT * FROM search.documents").fetchall(),
             "hits": con.sql(
                 "SELECT posting_id, score FROM search_postings('stratégie')"
@@ -131,3 +132,39 @@ def test_commits_closed_without_a_checkpoint_reach_the_analyst_copy(tmp_path: Pa
         assert not wal.exists() or wal.stat().st_size == 0
     ids = [row[0] for row in _index(analyst)["postings"]]
     assert ids == sorted(_posting_id(key) for key in ("p0", "p1"))
+
+
+def _night(store: wh.Warehouse, run_id: str, texts: dict[str, str], analyst: Path) -> None:
+    _load(store, run_id, texts, T1)
+    store.publish(analyst)
+
+
+def test_a_small_night_appends_its_terms_until_they_pass_a_tenth_then_all_is_sorted_again(
+    tmp_path: Path,
+) -> None:
+    """Each night one of 24 postings changes: its terms are appended (sorted among
+    themselves) after the reused ones, which keep their order; once the appended rows pass
+    a tenth of the table, everything is sorted again. The index always answers as a full
+    rebuild does."""
+    texts = {f"p{n:02}": f"{TEXTS[n % 5]} Annonce {n}." for n in range(24)}
+    analyst = tmp_path / "analyst" / "rolescope-analyst.duckdb"
+    with wh.open_warehouse(tmp_path / "rolescope.duckdb") as store:
+        _night(store, "r1", texts, analyst)
+        layouts = []
+        for night in range(2, 6):
+            texts[f"p{night:02}"] = f"Nuit {night} : modération, live, TikTok, Discord, CRM."
+            _night(store, f"r{night}", texts, analyst)
+            index = _index(analyst)
+            fresh = _index(store.publish(tmp_path / f"fresh{night}" / "a.duckdb"))
+            assert sorted(index["terms"]) == fresh["terms"]
+            assert (index["documents"], index["hits"]) == (fresh["documents"], fresh["hits"])
+            layouts.append(index["layout"][0])
+            appended, total = layouts[-1]
+            if appended:
+                head = index["terms"][: total - appended]
+                assert head == sorted(head) and head != index["terms"]
+            else:
+                assert index["terms"] == fresh["terms"]
+    appended = [a for a, _ in layouts]
+    assert appended[0] > 0 and 0 in appended[1:]  # appended, then sorted again
+    assert all(a <= 0.1 * t for a, t in layouts)
