@@ -178,32 +178,61 @@ def shingle_hashes(tokens: Sequence[str], k: int, vocab: dict[str, int]) -> np.n
     return np.unique(acc)
 
 
-@dataclass
 class _Prepared:
-    ident: str
-    cluster: str | None
-    title: frozenset[str]
-    company: frozenset[str]
-    location: frozenset[str]
-    key: str
-    shingles: np.ndarray
-    title_key: str
-    signature: np.ndarray | None = None
+    """A doc as deduplication compares it. A doc given with its ``Sketch`` is not re-read,
+    and its title, company and location tokens are only worked out when it meets a
+    candidate (most stored postings never do)."""
+
+    def __init__(self, doc: Doc, config: DedupConfig, vocab: dict[str, int]) -> None:
+        self.doc = doc
+        self.ident = str(doc["posting_id"])
+        self.cluster = str(doc["cluster_id"]) if doc.get("cluster_id") else None
+        known = doc.get("sketch")
+        self.signature: np.ndarray | None
+        if isinstance(known, Sketch):
+            self.key, self.shingles = known.key, known.shingles
+            self.signature, self.title_key = known.signature, known.title_key
+        else:
+            tokens = text_tokens(str(doc.get("text") or ""))
+            self.key = content_key(self.title, self.company, tokens)
+            self.shingles = shingle_hashes(tokens, config.shingle_words, vocab)
+            self.signature, self.title_key = None, title_block(self.title, self.company)
+
+    @cached_property
+    def title(self) -> frozenset[str]:
+        """Content words of the title."""
+        return title_tokens(str(self.doc.get("title") or ""))
+
+    @cached_property
+    def company(self) -> frozenset[str]:
+        """Distinctive words of the company name."""
+        return company_tokens(self.doc.get("company"))
+
+    @cached_property
+    def location(self) -> frozenset[str]:
+        """Words of the location."""
+        return frozenset(_TOKEN.findall(fold(str(self.doc.get("location") or ""))))
+
+
+def title_block(title: frozenset[str], company: frozenset[str]) -> str:
+    """The title + company block a doc is a near-duplicate candidate in ("" without a title)."""
+    return " ".join(sorted(title)) + "\x1f" + " ".join(sorted(company)) if title else ""
 
 
 # Bump when tokens, shingles or signatures change: stored sketches are then recomputed.
-SKETCH_VERSION = 1
+SKETCH_VERSION = 2  # 2: sketches keep the title + company block
 
 
 @dataclass(frozen=True)
 class Sketch:
     """What deduplication keeps of a posting's title, company and text: the exact-duplicate
-    key, the shingle hashes and the MinHash signature. A doc given with a ``sketch`` entry
-    is not re-read (its ``text`` may be left out)."""
+    key, the shingle hashes, the MinHash signature and the title + company block. A doc
+    given with a ``sketch`` entry is not re-read (its ``text`` may be left out)."""
 
     key: str
     shingles: np.ndarray
     signature: np.ndarray
+    title_key: str
 
 
 def sketch_fingerprint(config: DedupConfig) -> str:
@@ -216,9 +245,12 @@ def sketches(docs: Sequence[Doc], config: DedupConfig | None = None) -> list[Ske
     """The sketch of each doc (``posting_id``, ``title``, ``company``, ``text``), in order."""
     config = config or DedupConfig()
     vocab: dict[str, int] = {}
-    index = _Index([_prepare(d, config, vocab) for d in docs], 0, config)
+    index = _Index([_Prepared(d, config, vocab) for d in docs], 0, config)
     signatures = index.signatures
-    return [Sketch(d.key, d.shingles, signatures[i].copy()) for i, d in enumerate(index.docs)]
+    return [
+        Sketch(d.key, d.shingles, signatures[i].copy(), d.title_key)
+        for i, d in enumerate(index.docs)
+    ]
 
 
 class _Index:
@@ -342,33 +374,10 @@ def similarity(a: _Prepared, b: _Prepared, config: DedupConfig) -> float:
     return shared / smaller
 
 
-def _prepare(doc: Doc, config: DedupConfig, vocab: dict[str, int]) -> _Prepared:
-    title = title_tokens(str(doc.get("title") or ""))
-    company = company_tokens(doc.get("company"))
-    known = doc.get("sketch")
-    if isinstance(known, Sketch):
-        key, shingles, signature = known.key, known.shingles, known.signature
-    else:
-        tokens = text_tokens(str(doc.get("text") or ""))
-        key = content_key(title, company, tokens)
-        shingles, signature = shingle_hashes(tokens, config.shingle_words, vocab), None
-    return _Prepared(
-        ident=str(doc["posting_id"]),
-        cluster=str(doc["cluster_id"]) if doc.get("cluster_id") else None,
-        title=title,
-        company=company,
-        location=frozenset(_TOKEN.findall(fold(str(doc.get("location") or "")))),
-        key=key,
-        shingles=shingles,
-        title_key=" ".join(sorted(title)) + "\x1f" + " ".join(sorted(company)) if title else "",
-        signature=signature,
-    )
-
-
 def _index(existing: Iterable[Doc], new: Iterable[Doc], config: DedupConfig) -> _Index:
     vocab: dict[str, int] = {}
-    old = [_prepare(d, config, vocab) for d in existing]
-    fresh = [_prepare(d, config, vocab) for d in new]
+    old = [_Prepared(d, config, vocab) for d in existing]
+    fresh = [_Prepared(d, config, vocab) for d in new]
     return _Index(old + fresh, len(old), config)
 
 

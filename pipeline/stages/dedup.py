@@ -65,11 +65,16 @@ def read_sketches(path: Path, config: DedupConfig) -> dict[SketchKey, Sketch]:
                 return {}
             ids, hashes, keys = data["posting_ids"], data["content_hashes"], data["keys"]
             offsets, shingles, signatures = data["offsets"], data["shingles"], data["signatures"]
-            if not (len(ids) == len(hashes) == len(keys) == len(signatures) == len(offsets) - 1):
+            blocks = data["title_blocks"]
+            if not (
+                len(ids) == len(hashes) == len(keys) == len(signatures) == len(blocks)
+                and len(offsets) == len(ids) + 1
+            ):
                 return {}
+            ids, hashes, keys, blocks = (a.tolist() for a in (ids, hashes, keys, blocks))
             return {
-                (str(ids[i]), str(hashes[i])): Sketch(
-                    str(keys[i]), shingles[offsets[i] : offsets[i + 1]], signatures[i]
+                (ids[i], hashes[i]): Sketch(
+                    keys[i], shingles[offsets[i] : offsets[i + 1]], signatures[i], blocks[i]
                 )
                 for i in range(len(ids))
             }
@@ -92,6 +97,7 @@ def write_sketches(path: Path, config: DedupConfig, known: Mapping[SketchKey, Sk
             posting_ids=np.array([k[0] for k in order], dtype=str),
             content_hashes=np.array([k[1] for k in order], dtype=str),
             keys=np.array([known[k].key for k in order], dtype=str),
+            title_blocks=np.array([known[k].title_key for k in order], dtype=str),
             offsets=np.concatenate(([0], np.cumsum(lengths, dtype=np.int64))),
             shingles=np.concatenate(
                 [known[k].shingles for k in order] or [np.array([], np.uint64)]
