@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/bench_views.py [--postings 1000000] [--dir DIR] [--reuse]
 
 Builds the warehouse with plain INSERT ... SELECT into a fresh schema (the views come from
-``apply_schema``), publishes the analyst copy through ``Warehouse.publish`` (copy + search
-index), then opens the copy read-only, as an analyst does, and times for every view:
+``apply_schema``), publishes the analyst copy through ``Warehouse.publish`` (search index
+built in the warehouse, file copy, snapshots), then opens the copy read-only, as an analyst does, and times for every view:
 
 * ``full``: every row and every column computed (``bit_xor(hash(COLUMNS(*)))`` over the
   view, so nothing is pruned; no client-side conversion),

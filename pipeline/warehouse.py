@@ -26,6 +26,7 @@ import numpy as np
 
 from models.types import Extraction, Mention, PostingText, Prediction
 from pipeline.analyst.publish import prepare_analyst_copy
+from pipeline.analyst.search import refresh_search_index
 from pipeline.config import duckdb_config
 from pipeline.faults import fault_point
 from spiders.items import JobPosting, QuarantineRecord
@@ -1071,10 +1072,10 @@ class Warehouse:
         Readers that already have the old copy open keep reading it; new
         readers see the new one; nobody ever sees a half-written file.
 
-        The copy is the checkpointed warehouse file copied as it is (``COPY FROM
-        DATABASE`` replays every row through the new file's write-ahead log: ~30 s at
-        10k ads, against well under a second), then prepared in one transaction; its
-        search index reuses the replaced copy's terms for every unchanged posting.
+        The search index is first brought up to date here (for the postings whose text
+        changed); the copy is then the checkpointed warehouse file copied as it is
+        (``COPY FROM DATABASE`` replays every row through the new file's write-ahead log:
+        ~30 s at 10k ads, against well under a second), then prepared in one transaction.
         """
         destination.parent.mkdir(parents=True, exist_ok=True)
         tmp = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
@@ -1082,6 +1083,8 @@ class Warehouse:
         # holding this warehouse read-write publishes from it, so none is in use.
         for leftover in destination.parent.glob(f".{destination.name}.*.tmp*"):
             leftover.unlink(missing_ok=True)
+        with self.transaction() as con:
+            refresh_search_index(con)
         self.con.execute("CHECKPOINT")
         wal = self.path.with_name(self.path.name + ".wal")
         # this connection is the file's only one, so after CHECKPOINT every committed row is
@@ -1095,7 +1098,7 @@ class Warehouse:
                 source_db = self.con.execute("SELECT current_database()").fetchone()
                 assert source_db is not None
                 self.con.execute(f'COPY FROM DATABASE "{source_db[0]}" TO analyst_copy')
-            prepare_analyst_copy(self.con, "analyst_copy", destination)
+            prepare_analyst_copy(self.con, "analyst_copy")
         finally:
             self.con.execute("DETACH analyst_copy")
         with open(tmp, "rb") as handle:

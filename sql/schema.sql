@@ -161,3 +161,33 @@ CREATE TABLE IF NOT EXISTS quarantine (
     last_seen      TIMESTAMP NOT NULL,
     occurrences    INTEGER NOT NULL DEFAULT 1
 );
+
+-- Full-text search (BM25 over each posting's current title and description; see
+-- pipeline/analyst/search.py). Each publish re-tokenizes only the postings whose text
+-- changed since it was indexed, here, so the analyst copy carries the index as it is.
+CREATE SCHEMA IF NOT EXISTS search;
+
+CREATE TABLE IF NOT EXISTS search.stopwords (
+    word VARCHAR NOT NULL
+);
+
+-- sorted by term when last rebuilt in full, then each publish's new terms appended (sorted
+-- among themselves): see search.layout
+CREATE TABLE IF NOT EXISTS search.terms (
+    term        VARCHAR NOT NULL,
+    posting_id  VARCHAR NOT NULL,
+    tf          INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS search.documents (
+    posting_id    VARCHAR NOT NULL,
+    content_hash  VARCHAR NOT NULL,   -- the version indexed
+    title         VARCHAR NOT NULL,
+    doc_length    INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS search.layout (
+    tokenizer      VARCHAR NOT NULL,   -- fingerprint of the tokenizer and stopwords used
+    appended_rows  BIGINT NOT NULL,
+    total_rows     BIGINT NOT NULL
+);

@@ -7,8 +7,8 @@ freshly copied database before it is swapped in.
   the time of a table scan. In the read-write warehouse the views stay live.
 * Comments: every table, view and column gets its sql/dictionary.yaml description, so
   ``duckdb_columns()`` / the DuckDB CLI show the data dictionary.
-* Full-text search: the BM25 index and ``search_postings`` (see search.py), reusing the
-  previous copy's terms for postings whose text did not change.
+* Full-text search: nothing to do here; the warehouse keeps the index up to date
+  (``Warehouse.publish`` refreshes it before the copy: see search.py).
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ from typing import Any
 
 import duckdb
 import yaml
-
-from pipeline.analyst.search import PREVIOUS, build_search_index
 
 SQL_DIR = Path(__file__).resolve().parent.parent.parent / "sql"
 VIEWS_DIR = SQL_DIR / "views"
@@ -98,42 +96,17 @@ def _name(schema: str, relation: str) -> str:
     return relation if schema == "main" else f"{schema}.{relation}"
 
 
-def prepare_analyst_copy(
-    con: duckdb.DuckDBPyConnection, database: str, previous: Path | None = None
-) -> bool:
-    """Snapshot the views, comment everything and build the search index in ``database``,
-    in one transaction (one commit instead of one per statement).
-
-    ``previous``: the analyst copy being replaced, if any; the search index reuses its
-    terms for postings whose text it already indexed. Returns whether it did.
-    """
+def prepare_analyst_copy(con: duckdb.DuckDBPyConnection, database: str) -> None:
+    """Snapshot the views and comment everything in ``database``, in one transaction (one
+    commit instead of one per statement)."""
     names = view_names()
     dictionary = yaml.safe_load(DICTIONARY.read_text(encoding="utf-8"))
-    attached = _attach_previous(con, previous)
-    try:
-        with using(con, database):
-            con.begin()
-            try:
-                snapshot_views(con, names)
-                reused = build_search_index(con, PREVIOUS if attached else None)
-                comment_from_dictionary(con, dictionary, names)
-                con.commit()
-            except BaseException:
-                con.rollback()
-                raise
-    finally:
-        if attached:
-            con.execute(f"DETACH {PREVIOUS}")
-    return reused
-
-
-def _attach_previous(con: duckdb.DuckDBPyConnection, previous: Path | None) -> bool:
-    """Attach the previous analyst copy read-only as ``PREVIOUS``; False when there is none
-    or it cannot be read (the index is then built from scratch)."""
-    if previous is None or not previous.exists():
-        return False
-    try:
-        con.execute(f"ATTACH {_quote(str(previous))} AS {PREVIOUS} (READ_ONLY)")
-    except duckdb.Error:
-        return False
-    return True
+    with using(con, database):
+        con.begin()
+        try:
+            snapshot_views(con, names)
+            comment_from_dictionary(con, dictionary, names)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise

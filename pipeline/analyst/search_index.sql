@@ -1,19 +1,6 @@
--- Full-text search, part 2b: document lengths and the search_postings table macro over
--- search.terms, with the analyst copy as the default database; after search_terms.sql
--- (temp.unchanged_postings, temp.fresh_terms) and with temp.previous_documents defined
--- like temp.previous_terms (search.py): unchanged postings keep their length.
-CREATE OR REPLACE TABLE search.documents AS
-SELECT *
-FROM (
-    SELECT d.posting_id, d.doc_length
-    FROM temp.previous_documents AS d
-    WHERE d.posting_id IN (SELECT posting_id FROM temp.unchanged_postings)
-    UNION ALL
-    SELECT posting_id, CAST(sum(tf) AS INTEGER) AS doc_length
-    FROM temp.fresh_terms
-    GROUP BY posting_id
-)
-ORDER BY posting_id;
+-- Full-text search, part 3: the search_postings table macro over search.terms and
+-- search.documents (kept up to date by search_terms.sql). Run by pipeline/analyst/search.py
+-- in the warehouse; the analyst copy carries it.
 
 -- search_postings('stratégie de marque'): the best max_results postings ranked by BM25
 -- (k1 1.2, b 0.75, as in DuckDB's fts), best first. match_all := true keeps only postings

@@ -1,26 +1,24 @@
--- Full-text search, part 2a: the terms (term, posting, term frequency) the BM25 index needs,
--- over every posting's current title and description. Runs after search_schema.sql and after
--- the stopwords are loaded, with the analyst copy as the default database, and after
--- search.py has defined temp.previous_postings and temp.previous_terms: the postings and
--- terms of the previous analyst copy when its tokenizer and stopwords are the ones built
--- here (views over that attached copy), empty tables otherwise.
--- A posting whose current text the previous copy already indexed keeps its terms from
--- there (temp.unchanged_postings); only the others are tokenized (temp.fresh_terms).
--- search.py then lays the two out in search.terms.
-CREATE OR REPLACE TEMP TABLE unchanged_postings AS
-SELECT p.posting_id
+-- Full-text search, part 2: what the index lacks. Run by pipeline/analyst/search.py in the
+-- warehouse, after the tokenizer (search_tokenizer.sql) and the stopwords are in place.
+-- temp.stale_postings: postings whose current title and text are not the ones indexed
+-- (new, changed, or everything after the tokenizer changed); temp.fresh_terms: their
+-- terms (term, posting, term frequency), sorted by term.
+CREATE OR REPLACE TEMP TABLE stale_postings AS
+SELECT p.posting_id, p.content_hash, p.title
 FROM postings AS p
-JOIN temp.previous_postings AS q
-    ON q.posting_id = p.posting_id AND q.content_hash = p.content_hash AND q.title = p.title;
+WHERE NOT EXISTS (
+    SELECT 1
+    FROM search.documents AS d
+    WHERE d.posting_id = p.posting_id AND d.content_hash = p.content_hash AND d.title = p.title
+);
 
 CREATE OR REPLACE TEMP TABLE fresh_terms AS
 WITH
 current_texts AS (
-    SELECT p.posting_id, p.title || ' ' || v.description_text AS body
-    FROM postings AS p
+    SELECT s.posting_id, s.title || ' ' || v.description_text AS body
+    FROM temp.stale_postings AS s
     JOIN posting_versions AS v
-        ON v.posting_id = p.posting_id AND v.content_hash = p.content_hash
-    WHERE p.posting_id NOT IN (SELECT posting_id FROM temp.unchanged_postings)
+        ON v.posting_id = s.posting_id AND v.content_hash = s.content_hash
 ),
 
 tokens AS (
@@ -38,3 +36,25 @@ SELECT term, posting_id, CAST(count(*) AS INTEGER) AS tf
 FROM kept
 GROUP BY term, posting_id
 ORDER BY term, posting_id;
+
+-- the stale postings' old terms and lengths make way for the fresh ones
+DELETE FROM search.terms
+WHERE posting_id IN (
+    SELECT d.posting_id FROM search.documents AS d JOIN temp.stale_postings USING (posting_id)
+);
+
+DELETE FROM search.documents
+WHERE posting_id IN (SELECT posting_id FROM temp.stale_postings);
+
+-- appended in term order (inserting keeps the order of the sorted temp table)
+INSERT INTO search.terms
+SELECT term, posting_id, tf FROM temp.fresh_terms;
+
+INSERT INTO search.documents
+SELECT s.posting_id, s.content_hash, s.title, f.doc_length
+FROM temp.stale_postings AS s
+JOIN (
+    SELECT posting_id, CAST(sum(tf) AS INTEGER) AS doc_length
+    FROM temp.fresh_terms
+    GROUP BY posting_id
+) AS f USING (posting_id);

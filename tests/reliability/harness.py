@@ -70,7 +70,12 @@ BOOKKEEPING_TABLES = frozenset({"main.crawl_runs", "main.schema_version"})
 DERIVED_SCHEMAS = ("snapshot", "search")
 DERIVED_LEFT_OUT: dict[str, tuple[str, ...]] = {
     "snapshot.source_coverage": ("crawl_runs", "complete_runs"),
+    # how the terms happen to be laid out (appended or sorted), not what they are
+    "search.layout": ("appended_rows",),
 }
+# the search index lives in the warehouse (refreshed by each publish), the snapshots only in
+# the analyst copy
+WAREHOUSE_DERIVED = ("search.documents", "search.layout", "search.stopwords", "search.terms")
 
 
 def _derived_queries(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -16,8 +16,10 @@ def test_every_column_is_described(tmp_path: Path) -> None:
     entries = {**described["tables"], **(described.get("views") or {})}
     with wh.open_warehouse(tmp_path / "w.duckdb") as store:
         columns = store.query(
-            "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+            "SELECT CASE table_schema WHEN 'main' THEN table_name "
+            "ELSE table_schema || '.' || table_name END, column_name "
+            "FROM information_schema.columns WHERE table_schema IN ('main', 'search') "
+            "ORDER BY ALL"
         )
     missing = [
         f"{table}.{column}"

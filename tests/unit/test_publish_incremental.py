@@ -1,6 +1,6 @@
 """Publishing: the analyst copy is the checkpointed warehouse file, prepared in one
-transaction, and its search index reuses the replaced copy's terms for unchanged postings
-while giving exactly what a full rebuild gives."""
+transaction; the search index it carries is refreshed in the warehouse for the postings
+whose text changed only, and answers exactly as a full rebuild does."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from pipeline import warehouse as wh
+from pipeline.analyst.search import tokenizer_fingerprint
 from tests.helpers import load_complete_crawl, make_posting
 
 T0 = datetime(2026, 11, 1, 2, 0)
@@ -54,7 +55,7 @@ def _index(path: Path) -> dict[str, list[tuple[Any, ...]]]:
             # physical order included: the terms are stored sorted for lookups
             "terms": con.sql("SELECT term, posting_id, tf FROM search.terms").fetchall(),
             "layout": con.sql("SELECT * FROM search.layout").fetchall(),
-            "documents": con.sql("SELECT * FROM search.documents").fetchall(),
+            "documents": con.sql("SELECT * FROM search.documents ORDER BY ALL").fetchall(),
             "hits": con.sql(
                 "SELECT posting_id, score FROM search_postings('stratégie')"
             ).fetchall(),
@@ -76,25 +77,32 @@ def _tamper(path: Path, sql: str) -> None:
         con.close()
 
 
+def _rebuilt(store: wh.Warehouse, destination: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The index a full rebuild gives (the warehouse's index marked as built by another
+    tokenizer), published to ``destination``."""
+    store.con.execute("UPDATE search.layout SET tokenizer = 'another tokenizer'")
+    return _index(store.publish(destination))
+
+
 def test_incremental_publish_equals_a_full_rebuild(store: wh.Warehouse, tmp_path: Path) -> None:
     analyst = tmp_path / "analyst" / "rolescope-analyst.duckdb"
     store.publish(analyst)
     _second_run(store)
-    store.publish(analyst)  # reuses the first copy's terms
-    fresh = store.publish(tmp_path / "fresh" / "rolescope-analyst.duckdb")  # nothing to reuse
-    assert _index(analyst) == _index(fresh)
+    store.publish(analyst)  # tokenizes only p1 (changed) and p5 (new)
+    incremental = _index(analyst)
+    assert incremental == _rebuilt(store, tmp_path / "fresh" / "rolescope-analyst.duckdb")
     assert not list(analyst.parent.glob(".*.tmp*"))
-    indexed = {r[1] for r in _index(analyst)["terms"]}
+    indexed = {r[1] for r in incremental["terms"]}
     assert indexed == {_posting_id(f"p{n}") for n in range(6)}
 
 
-def test_unchanged_postings_take_their_terms_from_the_previous_copy(
+def test_only_postings_whose_text_changed_are_tokenized_again(
     store: wh.Warehouse, tmp_path: Path
 ) -> None:
     analyst = tmp_path / "rolescope-analyst.duckdb"
     store.publish(analyst)
-    # mark every stored term frequency: whatever is reused keeps the mark
-    _tamper(analyst, "UPDATE search.terms SET tf = tf + 1000")
+    # mark every stored term frequency: whatever is not tokenized again keeps the mark
+    store.con.execute("UPDATE search.terms SET tf = tf + 1000")
     _second_run(store)
     store.publish(analyst)
     marked = {r[1] for r in _index(analyst)["terms"] if r[2] > 1000}
@@ -103,19 +111,18 @@ def test_unchanged_postings_take_their_terms_from_the_previous_copy(
     assert tokenized == {_posting_id(k) for k in ("p1", "p5")}  # changed and new
 
 
-def test_a_copy_built_with_other_stopwords_is_not_reused(
+def test_another_tokenizer_or_stopword_list_rebuilds_the_whole_index(
     store: wh.Warehouse, tmp_path: Path
 ) -> None:
     analyst = tmp_path / "rolescope-analyst.duckdb"
     store.publish(analyst)
-    _tamper(
-        analyst,
-        "UPDATE search.terms SET tf = tf + 1000; DELETE FROM search.stopwords WHERE word = 'la'",
+    store.con.execute(
+        "UPDATE search.terms SET tf = tf + 1000; UPDATE search.layout SET tokenizer = 'old'"
     )
     _second_run(store)
     store.publish(analyst)
     assert max(r[2] for r in _index(analyst)["terms"]) < 1000
-    assert _index(analyst) == _index(store.publish(tmp_path / "fresh.duckdb"))
+    assert store.query("SELECT tokenizer FROM search.layout") == [(tokenizer_fingerprint(),)]
 
 
 def test_commits_closed_without_a_checkpoint_reach_the_analyst_copy(tmp_path: Path) -> None:
@@ -143,28 +150,31 @@ def test_a_small_night_appends_its_terms_until_they_pass_a_tenth_then_all_is_sor
     tmp_path: Path,
 ) -> None:
     """Each night one of 24 postings changes: its terms are appended (sorted among
-    themselves) after the reused ones, which keep their order; once the appended rows pass
-    a tenth of the table, everything is sorted again. The index always answers as a full
+    themselves) after the others, which keep their order; once the appended rows pass a
+    tenth of the table, everything is sorted again. The index always answers as a full
     rebuild does."""
     texts = {f"p{n:02}": f"{TEXTS[n % 5]} Annonce {n}." for n in range(24)}
     analyst = tmp_path / "analyst" / "rolescope-analyst.duckdb"
-    with wh.open_warehouse(tmp_path / "rolescope.duckdb") as store:
+    with (
+        wh.open_warehouse(tmp_path / "rolescope.duckdb") as store,
+        wh.open_warehouse(tmp_path / "rebuilt" / "rolescope.duckdb") as twin,
+    ):
         _night(store, "r1", texts, analyst)
         layouts = []
         for night in range(2, 6):
             texts[f"p{night:02}"] = f"Nuit {night} : modération, live, TikTok, Discord, CRM."
             _night(store, f"r{night}", texts, analyst)
-            index = _index(analyst)
-            fresh = _index(store.publish(tmp_path / f"fresh{night}" / "a.duckdb"))
-            assert sorted(index["terms"]) == fresh["terms"]
-            assert (index["documents"], index["hits"]) == (fresh["documents"], fresh["hits"])
-            layouts.append(index["layout"][0])
+            _load(twin, f"r{night}", texts, T1)
+            index, rebuilt = _index(analyst), _rebuilt(twin, tmp_path / f"rebuilt{night}.duckdb")
+            assert sorted(index["terms"]) == rebuilt["terms"]
+            assert (index["documents"], index["hits"]) == (rebuilt["documents"], rebuilt["hits"])
+            layouts.append(index["layout"][0][1:])
             appended, total = layouts[-1]
             if appended:
                 head = index["terms"][: total - appended]
                 assert head == sorted(head) and head != index["terms"]
             else:
-                assert index["terms"] == fresh["terms"]
+                assert index["terms"] == rebuilt["terms"]
     appended = [a for a, _ in layouts]
     assert appended[0] > 0 and 0 in appended[1:]  # appended, then sorted again
     assert all(a <= 0.1 * t for a, t in layouts)
