@@ -4,7 +4,8 @@
 
 Builds the warehouse with plain INSERT ... SELECT into a fresh schema (the views come from
 ``apply_schema``), publishes the analyst copy through ``Warehouse.publish`` (search index
-built in the warehouse, file copy, snapshots), then opens the copy read-only, as an analyst does, and times for every view:
+built in the warehouse, file copy, snapshots), then opens the copy read-only, as an
+analyst does, and times for every view:
 
 * ``full``: every row and every column computed (``bit_xor(hash(COLUMNS(*)))`` over the
   view, so nothing is pruned; no client-side conversion),

@@ -1,10 +1,14 @@
 """Deduplication stage: give every posting a duplicate-cluster id.
 
-Each posting's sketch (content key, shingle hashes, MinHash signature: see
+Each posting's sketch (content key, shingle hashes, MinHash signature, title block: see
 ``pipeline.dedup``) is kept in ``<home>/dedup-sketches.npz``, keyed by posting and content
 hash, so a run reads and sketches only the texts it has not sketched yet instead of every
-stored text. The file is a cache: a missing, unreadable or stale one (other sketch
-settings) is rebuilt from the warehouse, and it is replaced atomically.
+stored text. A run that sketched new texts writes them alone to a delta file beside it
+(``dedup-sketches.delta-NNNN.npz``) rather than rewriting every sketch; the deltas are
+folded into the main file once there are ``MAX_DELTAS`` of them or a fifth of the stored
+sketches are stale (of postings whose content changed). The files are a cache: a missing,
+unreadable or stale one (other sketch settings) is rebuilt from the warehouse, and each is
+replaced atomically.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from pipeline.dedup import DedupConfig, Sketch, assign_clusters, sketch_fingerpr
 from pipeline.warehouse import open_warehouse
 
 SKETCH_FILE = "dedup-sketches.npz"
+MAX_DELTAS = 8
+MAX_STALE_SHARE = 0.2
 
 SketchKey = tuple[str, str]  # (posting id, content hash)
 
@@ -32,29 +38,67 @@ def cluster_postings(warehouse_path: Path, config: DedupConfig | None = None) ->
         documents = store.cluster_documents(with_text=False)
         if all(d["cluster_id"] is not None for d in documents):
             return 0
-        known = read_sketches(cache, config)
+        known, complete = read_sketch_cache(cache, config)
         by_id = {d["posting_id"]: d for d in documents}
         missing = [d["posting_id"] for d in documents if _key(d) not in known]
+        fresh: dict[SketchKey, Sketch] = {}
         for rows in store.current_texts(missing):
             docs = [{**by_id[posting_id], "text": text} for posting_id, text in rows]
             for doc, sketch in zip(docs, sketches(docs, config), strict=True):
-                known[_key(doc)] = sketch
-        current = {(d["posting_id"], d["content_hash"]) for d in documents}
-        docs = [{**d, "sketch": known[_key(d)]} for d in documents]
-        existing = [d for d in docs if d["cluster_id"] is not None]
-        new = [
-            {k: v for k, v in d.items() if k != "cluster_id"}
-            for d in docs
-            if d["cluster_id"] is None
-        ]
+                fresh[_key(doc)] = sketch
+        known |= fresh
+        existing, new = [], []
+        for d in documents:
+            d["sketch"] = known[_key(d)]
+            if d["cluster_id"] is None:
+                del d["cluster_id"]
+                new.append(d)
+            else:
+                existing.append(d)
         changed = store.set_clusters(assign_clusters(existing, new, config))
-    if missing or len(known) != len(current):
+    current = {_key(d) for d in documents}
+    stale = len(known) - len(current)
+    if (
+        complete
+        and stale <= MAX_STALE_SHARE * len(current)
+        and (len(delta_files(cache)) < MAX_DELTAS)
+    ):
+        if fresh:
+            write_sketches(next_delta(cache), config, fresh)
+    else:
         write_sketches(cache, config, {k: v for k, v in known.items() if k in current})
+        for delta in delta_files(cache):
+            delta.unlink(missing_ok=True)
     return changed
 
 
 def _key(doc: Mapping[str, Any]) -> SketchKey:
     return doc["posting_id"], doc["content_hash"]
+
+
+def delta_files(path: Path) -> list[Path]:
+    """The delta files written beside the main sketch file, oldest first."""
+    stem = path.name.removesuffix(".npz")
+    return sorted(path.parent.glob(f"{stem}.delta-[0-9][0-9][0-9][0-9].npz"))
+
+
+def next_delta(path: Path) -> Path:
+    """Where the next delta file goes."""
+    deltas = delta_files(path)
+    number = int(deltas[-1].name.rsplit("-", 1)[1].removesuffix(".npz")) + 1 if deltas else 1
+    return path.with_name(f"{path.name.removesuffix('.npz')}.delta-{number:04d}.npz")
+
+
+def read_sketch_cache(path: Path, config: DedupConfig) -> tuple[dict[SketchKey, Sketch], bool]:
+    """The sketches of the main file and its deltas (later ones win), and whether every
+    file was readable and current (else the next write folds everything again)."""
+    known = read_sketches(path, config)
+    complete = bool(known)
+    for delta in delta_files(path):
+        found = read_sketches(delta, config)
+        complete = complete and bool(found)
+        known |= found
+    return known, complete
 
 
 def read_sketches(path: Path, config: DedupConfig) -> dict[SketchKey, Sketch]:

@@ -11,7 +11,14 @@ import numpy as np
 import yaml
 
 from pipeline.dedup import DedupConfig, assign_clusters, sketches
-from pipeline.stages.dedup import SKETCH_FILE, cluster_postings, read_sketches
+from pipeline.stages.dedup import (
+    MAX_DELTAS,
+    SKETCH_FILE,
+    cluster_postings,
+    delta_files,
+    read_sketch_cache,
+    read_sketches,
+)
 from pipeline.warehouse import open_warehouse
 from spiders.items import JobPosting
 from tests.helpers import load_complete_crawl, make_posting
@@ -63,8 +70,10 @@ def test_stored_sketches_give_the_clusters_the_texts_give(tmp_path: Path) -> Non
         for n in range(len(pairs))
     ]
     assert any(joined) and not all(joined)  # reposts joined their original, others did not
-    stored = read_sketches(tmp_path / "cached" / SKETCH_FILE, DedupConfig())
-    assert {k[0] for k in stored} == set(cached)  # every current posting, nothing else
+    stored, complete = read_sketch_cache(tmp_path / "cached" / SKETCH_FILE, DedupConfig())
+    assert complete and {k[0] for k in stored} == set(cached)  # every current posting
+    # the second run wrote its sketches alone, beside the first run's
+    assert len(delta_files(tmp_path / "cached" / SKETCH_FILE)) == 1
 
 
 def test_stale_or_broken_sketch_files_are_rebuilt(tmp_path: Path) -> None:
@@ -102,3 +111,21 @@ def test_sketches_stand_in_for_texts() -> None:
     ]
     assert assign_clusters(sketched, new) == assign_clusters(existing, new)
     assert all(s.signature.dtype == np.uint32 for s in sketches(new))
+
+
+def test_new_sketches_go_to_deltas_folded_in_once_there_are_too_many(tmp_path: Path) -> None:
+    warehouse, cache = tmp_path / "rolescope.duckdb", tmp_path / SKETCH_FILE
+    pairs = _pairs()
+    postings: list[JobPosting] = []
+    for night in range(MAX_DELTAS + 2):
+        spec = pairs[night % len(pairs)]["a"]
+        postings.append(_posting(spec, f"n{night}", "s1"))
+        _load(warehouse, f"r{night}", "s1", postings, T0)
+        assert cluster_postings(warehouse) == 1
+        # night 0 writes the main file; each later night one delta, until there are too many
+        assert len(delta_files(cache)) == (night if night <= MAX_DELTAS else 0)
+        stored, complete = read_sketch_cache(cache, DedupConfig())
+        assert complete and {k[0] for k in stored} == {p.posting_key for p in postings}
+    assert not delta_files(cache)  # folded into the main file
+    with open_warehouse(warehouse) as store:
+        assert store.query("SELECT count(*) FROM postings WHERE cluster_id IS NULL") == [(0,)]
