@@ -25,6 +25,7 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP) ## create .venv and install the locked dependencies
 
 demo: install ## run the nightly flow once on the bundled demo board, into ./var
+	@mkdir -p "$(PREFECT_HOME)"  # Prefect creates its home, but not a missing parent (./var)
 	$(BIN)/rolescope run
 
 test: install lint ## lint, type-check and run the whole test suite
