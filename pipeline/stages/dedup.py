@@ -131,7 +131,9 @@ def write_sketches(path: Path, config: DedupConfig, known: Mapping[SketchKey, Sk
     order = sorted(known)
     lengths = [known[k].shingles.size for k in order]
     perms = config.bands * config.rows
-    for leftover in path.parent.glob(f".{path.name}.*.tmp"):  # of a killed run
+    # half-written files of a killed run, the main file's or any delta's
+    family = path.name.split(".delta-")[0].removesuffix(".npz")
+    for leftover in path.parent.glob(f".{family}.*.tmp"):
         leftover.unlink(missing_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with tmp.open("wb") as handle:

@@ -129,3 +129,14 @@ def test_new_sketches_go_to_deltas_folded_in_once_there_are_too_many(tmp_path: P
     assert not delta_files(cache)  # folded into the main file
     with open_warehouse(warehouse) as store:
         assert store.query("SELECT count(*) FROM postings WHERE cluster_id IS NULL") == [(0,)]
+
+
+def test_half_written_sketch_files_of_a_killed_run_are_cleared(tmp_path: Path) -> None:
+    leftovers = [
+        tmp_path / f".{SKETCH_FILE}.4242.tmp",
+        tmp_path / f".{SKETCH_FILE.removesuffix('.npz')}.delta-0003.npz.4242.tmp",
+    ]
+    for leftover in leftovers:
+        leftover.write_bytes(b"cut short")
+    _two_runs(tmp_path)
+    assert not any(leftover.exists() for leftover in leftovers)
