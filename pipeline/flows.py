@@ -8,8 +8,10 @@ from typing import Any
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run as prefect_flow_run
 
 from pipeline.config import Settings, load_settings
+from pipeline.interrupted import mark_crashed
 from pipeline.runlock import exclusive_run
 from pipeline.sources import expand_demo, needs_demo_server, read_sources
 from pipeline.stages.summary import RunSummary, to_markdown
@@ -56,7 +58,12 @@ def nightly(
     """One nightly run over every configured source (or just ``source``)."""
     settings = _settings(home, sources_file)
     run_id = new_run_id()
-    with exclusive_run(settings.run_lock_path, run_id):
+    flow_run_id = prefect_flow_run.id
+    details = {"flow_run_id": str(flow_run_id)} if flow_run_id else None
+    with exclusive_run(settings.run_lock_path, run_id, details) as lock:
+        interrupted = [str(r.get("run_id")) for r in lock.interrupted]
+        if lock.interrupted:
+            lock.settle(mark_crashed(lock.interrupted, run_id))
         entries = read_sources(settings.sources_file, only=source)
         # Batches an interrupted run staged but never loaded go in first, in run order.
         recovered = recover_task(settings.warehouse_path, settings.staging_dir, run_id)
@@ -85,7 +92,11 @@ def nightly(
         role_counts=role_counts,
         warehouse_path=str(settings.warehouse_path),
         analyst_path=str(settings.analyst_path),
-        extra={"mentions": extracted.mentions, "extraction_skipped": extracted.skipped},
+        extra={
+            "mentions": extracted.mentions,
+            "extraction_skipped": extracted.skipped,
+            "interrupted_runs": interrupted,
+        },
     )
     create_markdown_artifact(
         markdown=to_markdown(summary), key="rolescope-run-summary", description="nightly run"

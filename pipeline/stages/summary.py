@@ -74,6 +74,13 @@ def to_markdown(summary: RunSummary) -> str:
         "|---|---:|",
     ]
     lines += [f"| {role} | {summary.role_counts.get(role, 0)} |" for role in ROLES]
+    killed = summary.extra.get("interrupted_runs") or []
+    if killed:
+        lines += [
+            "",
+            "Killed before they finished (their Prefect flow runs are now marked Crashed): "
+            + ", ".join(f"`{run}`" for run in killed),
+        ]
     lines += ["", f"Analyst copy: `{summary.analyst_path}`"]
     return "\n".join(lines) + "\n"
 

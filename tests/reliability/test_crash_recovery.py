@@ -15,11 +15,13 @@ Two ways to run the same fault points (pipeline/faults.py):
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 
@@ -111,6 +113,20 @@ def _run_id(home: Path) -> str:
     match = re.search(r'"run_id": "([^"]+)"', text)
     assert match, text
     return match.group(1)
+
+
+def _flow_run_id(home: Path) -> str:
+    record = json.loads((home / "nightly.lock").read_text(encoding="utf-8"))
+    return str(record["flow_run_id"])
+
+
+def _prefect_state(flow_run_id: str) -> str:
+    """The state Prefect's API gives the flow run (the test server of the session)."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        state = client.read_flow_run(UUID(flow_run_id)).state
+    return state.type.value if state else "NONE"
 
 
 def _table(found: dict[str, list[str]], name: str) -> list[str]:
@@ -282,15 +298,21 @@ def test_crash_chain(
     tmp_path: Path, site: Site, prefect_api_url: str, pinned_model: Path, reference: Reference
 ) -> None:
     chain = Chain(tmp_path / "home", reference, {})
+    killed_flow_runs = []
     for point, check in CHAIN:
         if not FULL_MATRIX and point not in CI_POINTS:
             continue
         _kill(chain.home, site, prefect_api_url, pinned_model, point)
         chain.runs[point] = _run_id(chain.home)
+        killed_flow_runs.append(_flow_run_id(chain.home))
         found = assert_killed_safely(chain.home, reference.rows)
         check(chain, found)
     final = run_flow(chain.home, site.sources, prefect_api_url, model=pinned_model)
     _assert_same_as_reference(chain.home, reference, final)
+    # SIGKILL left each killed run's flow run "Running" in Prefect; the next run marked it
+    assert {_prefect_state(f) for f in killed_flow_runs} == {"CRASHED"}
+    assert final.summary is not None
+    assert final.summary["extra"]["interrupted_runs"] == [list(chain.runs.values())[-1]]
 
 
 @pytest.mark.skipif(not FULL_MATRIX, reason="full matrix: make crash")
@@ -305,9 +327,13 @@ def test_crash_at_one_point_then_rerun(
 ) -> None:
     home = tmp_path / "home"
     killed = _kill(home, site, prefect_api_url, pinned_model, point)
+    killed_run, killed_flow_run = _run_id(home), _flow_run_id(home)
+    assert _prefect_state(killed_flow_run) == "RUNNING"  # what SIGKILL leaves in Prefect
     assert_killed_safely(home, reference.rows)
     rerun = run_flow(home, site.sources, prefect_api_url, model=pinned_model)
     _assert_same_as_reference(home, reference, rerun)
+    assert _prefect_state(killed_flow_run) == "CRASHED"
+    assert rerun.summary is not None and rerun.summary["extra"]["interrupted_runs"] == [killed_run]
     if point in ("crawl.after_stage", "load.after_record", "load.before_commit"):
         assert rerun.summary is not None
         notes = [s["message"] for s in rerun.summary["sources"]]

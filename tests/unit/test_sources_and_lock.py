@@ -110,8 +110,40 @@ def test_lock_is_released_when_the_holder_is_killed(tmp_path: Path) -> None:
         pass
     holder.kill()
     holder.wait()
-    with exclusive_run(lock, "after-kill"):
+    with exclusive_run(lock, "after-kill") as held:
+        assert [r["run_id"] for r in held.interrupted] == ["doomed"]  # it never said finished
+
+
+def test_a_killed_holder_is_reported_to_every_next_holder_until_one_settles_it(
+    tmp_path: Path,
+) -> None:
+    lock = tmp_path / "nightly.lock"
+    code = (
+        "import os, signal; from pathlib import Path; from pipeline.runlock import exclusive_run\n"
+        f"with exclusive_run(Path({str(lock)!r}), 'doomed', {{'flow_run_id': 'f-1'}}):\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)"
+    )
+    assert subprocess.run([sys.executable, "-c", code]).returncode == -9
+    with exclusive_run(lock, "probe"):  # does not settle it: passes it on
         pass
+    with exclusive_run(lock, "next") as held:
+        assert held.interrupted == [
+            {"run_id": "doomed", "pid": held.interrupted[0]["pid"],
+             "started": held.interrupted[0]["started"], "flow_run_id": "f-1"}
+        ]  # fmt: skip
+        held.settle({"doomed"})
+    with exclusive_run(lock, "after") as held:
+        assert held.interrupted == []
+
+
+def test_a_holder_that_ends_or_fails_is_not_reported(tmp_path: Path) -> None:
+    lock = tmp_path / "nightly.lock"
+    with exclusive_run(lock, "clean"):
+        pass
+    with pytest.raises(RuntimeError), exclusive_run(lock, "failing"):
+        raise RuntimeError("a stage failed")
+    with exclusive_run(lock, "next") as held:
+        assert held.interrupted == []
 
 
 def test_invalid_spider_source_is_reported_with_its_name(tmp_path: Path) -> None:
