@@ -76,17 +76,21 @@ def _key(doc: Mapping[str, Any]) -> SketchKey:
     return doc["posting_id"], doc["content_hash"]
 
 
+def _stem(path: Path) -> str:
+    """The name the main sketch file and its deltas share ("dedup-sketches")."""
+    return path.name.split(".delta-")[0].removesuffix(".npz")
+
+
 def delta_files(path: Path) -> list[Path]:
     """The delta files written beside the main sketch file, oldest first."""
-    stem = path.name.removesuffix(".npz")
-    return sorted(path.parent.glob(f"{stem}.delta-[0-9][0-9][0-9][0-9].npz"))
+    return sorted(path.parent.glob(f"{_stem(path)}.delta-[0-9][0-9][0-9][0-9].npz"))
 
 
 def next_delta(path: Path) -> Path:
     """Where the next delta file goes."""
     deltas = delta_files(path)
     number = int(deltas[-1].name.rsplit("-", 1)[1].removesuffix(".npz")) + 1 if deltas else 1
-    return path.with_name(f"{path.name.removesuffix('.npz')}.delta-{number:04d}.npz")
+    return path.with_name(f"{_stem(path)}.delta-{number:04d}.npz")
 
 
 def read_sketch_cache(path: Path, config: DedupConfig) -> tuple[dict[SketchKey, Sketch], bool]:
@@ -132,8 +136,7 @@ def write_sketches(path: Path, config: DedupConfig, known: Mapping[SketchKey, Sk
     lengths = [known[k].shingles.size for k in order]
     perms = config.bands * config.rows
     # half-written files of a killed run, the main file's or any delta's
-    family = path.name.split(".delta-")[0].removesuffix(".npz")
-    for leftover in path.parent.glob(f".{family}.*.tmp"):
+    for leftover in path.parent.glob(f".{_stem(path)}.*.tmp"):
         leftover.unlink(missing_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with tmp.open("wb") as handle:
