@@ -47,6 +47,7 @@ from models.features import (
     TextSelector,
     TitleRuleFeatures,
     analyse,
+    job_extraction,
     mention_keys,
 )
 from models.title_rules import title_role
@@ -476,7 +477,7 @@ class _Explainer:
                     bucket.append(quote[:300])
 
         mentions: dict[str, list[str]] = {}
-        extraction = item.extraction
+        extraction = job_extraction(item)
         if extraction is not None and extraction.status == "ok":
             for m in extraction.mentions:
                 if m.kind in ("criterion", "red_flag"):

@@ -23,7 +23,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -146,6 +146,9 @@ class DutyProfile:
     values: dict[str, float]
     evidence: dict[str, list[str]] = field(default_factory=dict)
     duty_text: str = ""
+    # Character spans of the description under a company heading ("About us",
+    # "Qui sommes-nous"): what the company does there is not the job's duties.
+    company_spans: tuple[tuple[int, int], ...] = ()
 
 
 # -- text normalisation and segmentation -----------------------------------------------
@@ -219,23 +222,36 @@ _INLINE_BULLET = re.compile(r"\s[-–•·▪►✓✔➢➤]\s|\s\d{1,2}[.)]\s(
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'«(]?[A-ZÀ-Ý0-9])")
 
 
+# "Heading: text", and the "Your day to day will look like…Managing" a board leaves
+# when it glues a heading to its first item.
+_HEAD_SEPARATOR = re.compile(r"\s*(:|…|\.\.\.)\s*")
+
+
+def _split_head(text: str) -> tuple[str, str, str]:
+    match = _HEAD_SEPARATOR.search(text)
+    if match is None:
+        return text, "", ""
+    return text[: match.start()], match.group(1), text[match.end() :]
+
+
 def _heading(line: str, lex: Lexicon, *, bullet: bool = False) -> tuple[str | None, str]:
     """(section, remaining text) when ``line`` opens a section, else (None, line).
 
     A heading is a short line naming a section ("Vos missions", "## Requirements",
-    "Profil :"), or a "Heading: text" line. Bullet lines are headings only when
-    they end with a colon, so a duty such as "- Formation des équipes" stays a duty.
+    "Profil :"), or a "Heading: text" or "Heading… text" line. Bullet lines are headings
+    only when they end with a colon, so a duty such as "- Formation des équipes" stays a duty.
     """
     clean = _MARKUP.sub("", line).strip()
     norm = normalise(clean).rstrip(" :.-")
     if not norm:
         return None, line
-    ends_colon = line.rstrip(" *_").endswith(":")
-    head, sep, rest = clean.partition(":")
+    ends_colon = line.rstrip(" *_").endswith((":", "…", "..."))
+    head, sep, rest = _split_head(clean)
     if sep and rest.strip() and len(head) <= 60 and not bullet:
         head_norm = normalise(head).strip(" *#_-")
         for name, pattern in lex.sections.items():
-            if pattern.match(head_norm) and len(head_norm.split()) <= 6:
+            match = pattern.match(head_norm)
+            if match and (len(head_norm.split()) <= 6 or not head_norm[match.end() :].strip()):
                 return name, rest.strip()
     if bullet and not ends_colon:
         return None, line
@@ -397,8 +413,13 @@ def duty_feature_names() -> list[str]:
         "employees_log",
         "employees_ge1000",
         "countries_log",
+        "no_social",
     ]
     return names
+
+
+_HIRING = "boilerplate:hiring"
+_BY_OTHER = "signal:strategy_by_other"
 
 
 def _duty_indices(
@@ -411,13 +432,23 @@ def _duty_indices(
 
     The duty section when there is one; else what precedes any section, less
     the sentences about pay, contract, applying or the company (kept when they
-    speak of social media); else everything.
+    speak of social media) and the hiring sentence when it names no duty;
+    else everything.
     """
     duties = [i for i, s in enumerate(sentences) if s.section == "duties"]
     if len(duties) >= 2:
         return duties
     candidates = [i for i, s in enumerate(sentences) if s.section in ("duties", "unknown")]
-    kept = [i for i in candidates if social[i] or not any(hits[i][name] for name in boilerplate)]
+
+    def boilerplate_only(i: int) -> bool:
+        if social[i]:
+            return False
+        if hits[i][_HIRING]:
+            # "We are looking for an assistant to run our events" names a duty.
+            return not any(hits[i][f"topic:{t}"] for t in TOPICS_OTHER)
+        return any(hits[i][name] for name in boilerplate)
+
+    kept = [i for i in candidates if not boilerplate_only(i)]
     return kept or candidates or list(range(len(sentences)))
 
 
@@ -476,13 +507,16 @@ def _analyse(title: str, description: str) -> DutyProfile:
     signal_counts = dict.fromkeys(SIGNALS, 0)
     social_signal_counts = dict.fromkeys(SOCIAL_CONTEXT_SIGNALS, 0)
     for i in duties:
-        defines = bool(hits[i]["signal:define_strategy"])
+        by_other = bool(hits[i][_BY_OTHER])
+        defines = bool(hits[i]["signal:define_strategy"]) and not by_other
         for sig in SIGNALS:
             # "Develop and execute the strategy" defines it: executing what one
             # defined is not ROLES.md's "appliquez la stratégie" of someone else.
             if sig == "apply_strategy" and defines:
                 continue
-            if hits[i][f"signal:{sig}"]:
+            if sig == "define_strategy" and by_other:
+                continue
+            if hits[i][f"signal:{sig}"] or (sig == "apply_strategy" and by_other):
                 signal_counts[sig] += 1
                 add_evidence(sig, sentences[i].text)
                 if social[i] and sig in social_signal_counts:
@@ -491,7 +525,7 @@ def _analyse(title: str, description: str) -> DutyProfile:
         values[f"sig_{sig}"] = math.log1p(signal_counts[sig])
     for sig in SOCIAL_CONTEXT_SIGNALS:
         values[f"sig_{sig}_social"] = math.log1p(social_signal_counts[sig])
-    define_anywhere = sum(1 for h in hits if h["signal:define_strategy"])
+    define_anywhere = sum(1 for h in hits if h["signal:define_strategy"] and not h[_BY_OTHER])
     values["define_anywhere"] = math.log1p(define_anywhere)
     d, a = signal_counts["define_strategy"], signal_counts["apply_strategy"]
     values["decision_balance"] = (d - a) / (d + a + 1)
@@ -526,11 +560,63 @@ def _analyse(title: str, description: str) -> DutyProfile:
         employees_ge1000=float(employees_max >= 1000),
         countries_log=math.log1p(max(countries, default=0.0)),
     )
+    # ROLES.md's `other` at its plainest: nothing in the title or the text is about
+    # social media or online communities (no role in any labelled set lacks one).
+    values["no_social"] = float(all_social == 0 and strong_hits == 0 and not values["title_social"])
     return DutyProfile(
         values=values,
         evidence=evidence,
         duty_text="\n".join(sentences[i].text for i in duties),
+        company_spans=_section_spans(description, sentences, "company"),
     )
+
+
+def _section_spans(
+    description: str, sentences: Sequence[Sentence], section: str
+) -> tuple[tuple[int, int], ...]:
+    """Where the sentences of ``section`` sit in ``description``.
+
+    Each sentence is a substring of the description (segmentation only cuts and
+    trims), found in order; one that cannot be found is left out.
+    """
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for sentence in sentences:
+        start = description.find(sentence.text, cursor)
+        if start < 0:
+            continue
+        cursor = start + len(sentence.text)
+        if sentence.section == section:
+            spans.append((start, cursor))
+    return tuple(spans)
+
+
+def job_extraction(item: ClassifierInput) -> Extraction | None:
+    """The extraction less the criteria found in the company blurb.
+
+    "We are an agency that builds social media strategies" describes the
+    company, not what the job holder will do (ROLES.md labels by duties);
+    signals there (headcount, countries, sector) still describe the employer
+    and are kept.
+    """
+    extraction = item.extraction
+    if extraction is None or extraction.status != "ok":
+        return extraction
+    spans = analyse(item.posting).company_spans
+    if not spans:
+        return extraction
+    kept = tuple(
+        m
+        for m in extraction.mentions
+        if not (
+            m.kind == "criterion"
+            and m.field == "description"
+            and any(a <= m.start < b for a, b in spans)
+        )
+    )
+    if len(kept) == len(extraction.mentions):
+        return extraction
+    return replace(extraction, mentions=kept)
 
 
 @lru_cache(maxsize=8192)
@@ -644,7 +730,7 @@ class ExtractionFeatures(TransformerMixin, BaseEstimator):
         self.links_ = role_links()
         seen: dict[str, int] = {}
         for x in _postings(X):
-            for key in mention_keys(x.extraction, self.links_):
+            for key in mention_keys(job_extraction(x), self.links_):
                 seen[key] = seen.get(key, 0) + 1
         kept = sorted(k for k, n in seen.items() if n >= self.min_count)
         kept += [f"support:{r}" for r in ROLES if f"support:{r}" not in kept]
@@ -656,7 +742,7 @@ class ExtractionFeatures(TransformerMixin, BaseEstimator):
         items = _postings(X)
         out = np.zeros((len(items), len(self.vocabulary_)), dtype=np.float64)
         for row, x in enumerate(items):
-            for key, value in mention_keys(x.extraction, self.links_).items():
+            for key, value in mention_keys(job_extraction(x), self.links_).items():
                 col = self.vocabulary_.get(key)
                 if col is None:
                     continue

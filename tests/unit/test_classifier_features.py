@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from models.features import analyse, is_social, lexicon, normalise, segment, unglue
-from models.types import PostingText
+from models.features import (
+    ClassifierInput,
+    analyse,
+    is_social,
+    job_extraction,
+    lexicon,
+    normalise,
+    segment,
+    unglue,
+)
+from models.types import Extraction, Mention, MentionKind, PostingText
 
 CM_AD = """Qui sommes-nous ?
 Une marque de thé installée à Lille, 30 salariés. Suivez-nous sur Instagram !
@@ -121,3 +130,115 @@ def test_boilerplate_does_not_dilute_duties_without_headings() -> None:
     values = analyse(PostingText("b", "Coordinator", text)).values
     assert values["share_social"] == 1.0
     assert values["share_social_all"] < 0.5
+
+
+def test_heading_glued_with_an_ellipsis_opens_the_duties() -> None:
+    # Boards that drop line breaks leave "Your day to day will look like…Managing …".
+    text = (
+        "We are a small agency looking for a student.\n"
+        "Your day to day will look like…Managing the content calendar\n"
+        "Designing newsletters"
+    )
+    sentences = segment(text)
+    assert [s.section for s in sentences] == ["unknown", "duties", "duties"]
+    assert sentences[1].text == "Managing the content calendar"
+    (first,) = segment("Ta journée type : répondre aux commentaires")
+    assert first.section == "duties" and first.text == "répondre aux commentaires"
+    # An ellipsis in running text is not a heading.
+    assert segment("We are... a friendly team")[0].section == "unknown"
+
+
+def test_online_communities_off_the_big_networks_are_social_work() -> None:
+    lex = lexicon()
+    assert is_social(normalise("Engage the members of our community on Slack"), lex)
+    assert is_social(normalise("Animer notre communauté sur Discord"), lex)
+    assert is_social(normalise("Post the news on our Telegram channel"), lex)
+    # A team chatting on Slack is not a community to animate.
+    assert not is_social(normalise("We talk on Slack and meet every Monday"), lex)
+
+
+def test_hiring_sentence_is_a_duty_only_when_it_names_one() -> None:
+    # No duty heading: "X is looking for ..." and "At X, we ..." are not duties
+    # unless they say what the job holder will do.
+    bare = (
+        "At Northwind Advocacy, we fight for clean water. "
+        "Northwind is looking for its next digital strategist. "
+        "The strategist will create and manage our social media presence."
+    )
+    assert analyse(PostingText("a", "Digital Strategist", bare)).values["share_social"] == 1.0
+    named = "We are hiring an assistant to run our events. Post on Instagram now and then."
+    values = analyse(PostingText("b", "Assistant", named)).values
+    assert values["share_social"] == 0.5 and values["share_events"] == 0.5
+
+
+def test_strategy_defined_by_someone_else_counts_as_applying_it() -> None:
+    # ROLES.md case 1 turns on who defines the strategy, not on the verb alone.
+    def signals(sentence: str) -> tuple[float, float]:
+        v = analyse(PostingText("a", "x", f"Missions:\n- {sentence}\n- Post on Instagram")).values
+        return v["sig_define_strategy"], v["sig_apply_strategy"]
+
+    defined_elsewhere = [
+        "Our Director of Marketing builds the monthly plan and the calendar; you carry it out.",
+        "Our Head of Growth owns the strategy and the weekly content plan; you execute it.",
+        "Rattachée à la responsable marketing, qui définit la stratégie, vous publiez chaque jour.",
+        "Vous appliquez la ligne éditoriale définie par la direction.",
+    ]
+    for sentence in defined_elsewhere:
+        define, apply = signals(sentence)
+        assert define == 0 and apply > 0, sentence
+    for sentence in (
+        "Reporting to the Head of Marketing, you will define the social media strategy.",
+        "You will develop and implement a comprehensive social media strategy.",
+        "Élaborer la stratégie social media, validée par le directeur marketing.",
+    ):
+        define, apply = signals(sentence)
+        assert define > 0 and apply == 0, sentence
+
+
+def test_following_guidelines_is_not_governance() -> None:
+    lex = lexicon()
+
+    def governance(text: str) -> bool:
+        return bool(lex.groups.counts(normalise(text))["signal:governance"])
+
+    assert not governance("Ensure every post follows our brand guidelines")
+    assert governance("Write the social media guidelines for all business units")
+    assert governance("Create playbooks for the regional teams")
+
+
+def test_no_social_flags_postings_without_any_social_media_work() -> None:
+    plain = "Missions:\n- Market research\n- Sales analytics\n- Customer service"
+    assert analyse(PostingText("a", "Marketing Intern", plain)).values["no_social"] == 1.0
+    # One social duty, or a social title, is enough to clear it.
+    with_post = plain + "\n- Schedule our Instagram posts"
+    assert analyse(PostingText("b", "Marketing Intern", with_post)).values["no_social"] == 0.0
+    assert analyse(PostingText("c", "Community Manager", plain)).values["no_social"] == 0.0
+
+
+def test_criteria_in_the_company_blurb_are_not_the_jobs() -> None:
+    description = (
+        "About us\n"
+        "We are an agency that builds social media strategies for 40 brands.\n"
+        "Your role\n"
+        "- Publish the posts the account lead plans\n"
+        "- Reply to comments\n"
+    )
+    posting = PostingText("a", "Social Media Assistant", description)
+    company_start = description.index("We are")
+    duty_start = description.index("Publish")
+
+    def mention(ref_id: str, kind: MentionKind, start: int) -> Mention:
+        return Mention(kind, ref_id, "f", "description", start, start + 6, "x", "x")
+
+    mentions = (
+        mention("smm.defines_strategy", "criterion", company_start),
+        mention("org.headcount", "signal", company_start),
+        mention("cm.publishes_schedules", "criterion", duty_start),
+    )
+    extraction = Extraction("a", "en", "ok", mentions)
+    kept = job_extraction(ClassifierInput(posting, extraction))
+    assert kept is not None
+    assert [m.ref_id for m in kept.mentions] == ["org.headcount", "cm.publishes_schedules"]
+    # Without a company heading nothing is dropped.
+    flat = PostingText("b", "x", description.replace("About us\n", ""))
+    assert job_extraction(ClassifierInput(flat, extraction)) is extraction
