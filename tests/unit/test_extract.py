@@ -76,6 +76,48 @@ def test_english_posting(extractor: Extractor) -> None:
     _check_offsets(posting, result)
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # Someone else defines the strategy: the holder applies it (ROLES.md case 1).
+        ("en", "Our Head of Growth owns the strategy; you execute it on X.", "cm.applies_strategy"),
+        (
+            "en",
+            "You work with our Director of Marketing, who defines the social strategy.",
+            "cm.applies_strategy",
+        ),
+        (
+            "fr",
+            "Rattachée à la responsable marketing, qui définit la stratégie, vous publiez.",
+            "cm.applies_strategy",
+        ),
+        ("fr", "La direction fixe la stratégie ; vous publiez chaque jour.", "cm.applies_strategy"),
+        # The holder defines it, whoever they report to.
+        (
+            "en",
+            "Reporting to the CMO, you define the social media strategy.",
+            "smm.defines_strategy",
+        ),
+        (
+            "en",
+            "Head the social team and develop the strategy for our brands.",
+            "smm.defines_strategy",
+        ),
+        (
+            "fr",
+            "Rattaché au directeur, vous définissez la stratégie social media.",
+            "smm.defines_strategy",
+        ),
+    ],
+)
+def test_who_defines_the_strategy(
+    extractor: Extractor, language: str, text: str, expected: str
+) -> None:
+    found = {m.ref_id for m in _one(extractor, text, language=language).mentions}
+    other = {"cm.applies_strategy", "smm.defines_strategy"} - {expected}
+    assert expected in found and not other & found, found
+
+
 def test_mention_sentence_is_the_sentence_of_the_evidence(extractor: Extractor) -> None:
     result = _one(extractor, FR_AD)
     years = next(m for m in result.mentions if m.ref_id == "years_of_experience")
