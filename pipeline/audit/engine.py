@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from models.features import ClassifierInput, job_extraction
 from models.knowledge import Entry, KnowledgeBase
 from models.title_rules import title_role
 from models.types import ROLES, Extraction, Mention, PostingText, Prediction
@@ -268,6 +269,9 @@ def audit_posting(
     ad's language (French or English), else English.
     """
     context = context or AuditContext()
+    # Criteria under a company heading describe the employer, not the job: the
+    # classifier leaves them out, and so do the role criteria quoted here.
+    job = job_extraction(ClassifierInput(posting, extraction)) or extraction
     posting_lang = extraction.language or posting.language or ""
     report_lang = report_language(lang, posting_lang)
     declared_role = prediction.title_label or title_role(posting.title)
@@ -282,12 +286,12 @@ def audit_posting(
     criteria = {
         role: tuple(
             c
-            for c in role_criteria(role, extraction, knowledge, only_found=True)
+            for c in role_criteria(role, job, knowledge, only_found=True)
             if c.stance == "supports"
         )
         for role in ROLES
     }
-    declared_all = role_criteria(declared_role, extraction, knowledge, only_found=False)
+    declared_all = role_criteria(declared_role, job, knowledge, only_found=False)
     # Nothing is "needed" of an ad for another job: its criteria only describe such jobs.
     missing = (
         ()

@@ -302,3 +302,20 @@ def test_red_flags_are_not_quoted_as_evidence_of_the_role() -> None:
     )
     report = run(pred=pred, mentions=(mention("red_flag", "rf.personal", "compte Instagram"),))
     assert [q.text for q in report.verdict_finding.quotes] == ["Vous modérez nos pages."]
+
+
+def test_criteria_in_the_company_blurb_are_not_quoted_as_the_jobs() -> None:
+    # "We are an agency that builds strategies" is the employer, not the job; the
+    # classifier leaves such criteria out and so does the audit.
+    text = "Qui sommes-nous\nUne agence qui définit des stratégies.\nVos missions\n- Vous modérez."
+    posting = PostingText("p1", "Community Manager", text, "fr")
+    mentions = (
+        mention("criterion", "smm.defines", "définit des stratégies", text),
+        mention("criterion", "cm.moderates", "modérez", text),
+    )
+    extraction = Extraction("p1", "fr", "ok", mentions)
+    pred = prediction(CM, probs(0.8, 0.1), CM)
+    report = audit_posting(posting, extraction, pred, KB, context=AuditContext())
+    assert [c.criterion_id for c in report.criteria[CM]] == ["cm.moderates"]
+    assert report.criteria[SMM] == ()
+    assert "contrary" not in {f.name for f in report.fit.factors if f.points}
