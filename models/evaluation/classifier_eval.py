@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from models.classifier import RoleModel
-from models.evaluation.classifier_metrics import Report, score
+from models.evaluation.classifier_metrics import (
+    BootstrapInterval,
+    Report,
+    log_loss,
+    paired_bootstrap,
+    score,
+)
 from models.title_rules import baseline_predict
 from models.types import ROLES, Extraction, PostingText, Prediction
 
@@ -171,6 +177,8 @@ class Evaluation:
     errors: list[tuple[int, str]] = field(default_factory=list)
     strategist_rows: list[dict[str, Any]] = field(default_factory=list)
     predictions: list[Prediction] = field(default_factory=list)
+    log_loss: float = 0.0
+    interval: BootstrapInterval | None = None
 
 
 def evaluate_lines(
@@ -201,11 +209,14 @@ def evaluate_lines(
                     "title_label": pred.title_label,
                 }
             )
+    baseline = baseline_predict(titles)
     return Evaluation(
         model=score(gold, predicted),
-        baseline=score(gold, baseline_predict(titles)),
+        baseline=score(gold, baseline),
         n_lines=len(lines),
         errors=errors,
         strategist_rows=strategist_rows,
         predictions=predictions,
+        log_loss=log_loss(gold, [p.probabilities for p in predictions]),
+        interval=paired_bootstrap(gold, predicted, baseline) if gold else None,
     )

@@ -147,8 +147,17 @@ def eval_command(
     console.print(_report_table("title-keyword baseline", result.baseline))
     console.print(
         f"macro-F1 model {result.model.macro_f1:.3f} vs baseline {result.baseline.macro_f1:.3f}"
-        f" (difference {result.model.macro_f1 - result.baseline.macro_f1:+.3f})"
+        f" (difference {result.model.macro_f1 - result.baseline.macro_f1:+.3f});"
+        f" model log-loss {result.log_loss:.3f}"
     )
+    if result.interval is not None:
+        ci = result.interval
+        console.print(
+            f"{ci.level:.0%} bootstrap intervals ({ci.rounds:,} resamples of the ads, paired):"
+            f" model {ci.model[0]:.3f}-{ci.model[1]:.3f},"
+            f" baseline {ci.baseline[0]:.3f}-{ci.baseline[1]:.3f},"
+            f" difference {ci.difference[0]:+.3f} to {ci.difference[1]:+.3f}"
+        )
     console.print(_confusion_table("confusion, model", result.model))
     console.print(_confusion_table("confusion, title-keyword baseline", result.baseline))
     strat = Table(title="strategist examples (gold or predicted)", title_justify="left")
@@ -174,6 +183,8 @@ def eval_command(
                     "extractor_version": extractor_version,
                     "model": result.model.as_dict(),
                     "baseline": result.baseline.as_dict(),
+                    "log_loss": round(result.log_loss, 4),
+                    "bootstrap": result.interval.as_dict() if result.interval else None,
                     "errors": result.errors,
                     "strategist": result.strategist_rows,
                 },

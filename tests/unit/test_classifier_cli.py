@@ -72,6 +72,11 @@ def test_eval_prints_model_and_baseline(tmp_path: Path) -> None:
     figures = json.loads(report.read_text())
     assert figures["model"]["n"] == 2 and figures["baseline"]["n"] == 2
     assert len(figures["errors"]) == 4
+    # How far the figures could move with another sample of ads, and the log-loss.
+    assert "bootstrap intervals" in " ".join(result.output.split())
+    low, high = figures["bootstrap"]["difference"]
+    assert low <= figures["model"]["macro_f1"] - figures["baseline"]["macro_f1"] <= high
+    assert figures["log_loss"] >= 0
 
 
 def test_eval_on_a_missing_file_exits_cleanly(tmp_path: Path) -> None:
