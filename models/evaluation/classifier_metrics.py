@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from models.types import ROLES
 
@@ -111,21 +112,6 @@ class BootstrapInterval:
         }
 
 
-def macro_f1_over(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> float:
-    """Mean F1 of ``labels`` (a label never predicted nor present scores 0)."""
-    if not labels:
-        return 0.0
-    total = 0.0
-    for label in labels:
-        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p == label)
-        pred_n = sum(1 for p in predicted if p == label)
-        gold_n = sum(1 for g in gold if g == label)
-        if tp:
-            precision, recall = tp / pred_n, tp / gold_n
-            total += 2 * precision * recall / (precision + recall)
-    return total / len(labels)
-
-
 def paired_bootstrap(
     gold: Sequence[str],
     predicted: Sequence[str],
@@ -146,34 +132,50 @@ def paired_bootstrap(
     if not gold:
         raise ValueError("nothing to resample")
     labels = score(gold, predicted, min_support=min_support).macro_labels
-    rng = random.Random(seed)
+    codes = {label: i for i, label in enumerate(ROLES)}
+    g_all, m_all, b_all = (
+        np.asarray([codes.get(x, -1) for x in seq]) for seq in (gold, predicted, baseline)
+    )
+    rng = np.random.default_rng(seed)
     n = len(gold)
-    model_scores: list[float] = []
-    baseline_scores: list[float] = []
-    differences: list[float] = []
-    for _ in range(rounds):
-        picks = [rng.randrange(n) for _ in range(n)]
-        g = [gold[i] for i in picks]
-        m = macro_f1_over(g, [predicted[i] for i in picks], labels)
-        b = macro_f1_over(g, [baseline[i] for i in picks], labels)
-        model_scores.append(m)
-        baseline_scores.append(b)
-        differences.append(m - b)
+    model_scores: list[np.ndarray] = []
+    baseline_scores: list[np.ndarray] = []
+    chunk = max(1, min(rounds, 2_000_000 // n))  # bounded memory for large files
+    for done in range(0, rounds, chunk):
+        picks = rng.integers(0, n, size=(min(chunk, rounds - done), n))
+        g = g_all[picks]
+        model_scores.append(_macro_f1_rows(g, m_all[picks], labels, codes))
+        baseline_scores.append(_macro_f1_rows(g, b_all[picks], labels, codes))
+    m_scores, b_scores = np.concatenate(model_scores), np.concatenate(baseline_scores)
     tail = (1 - level) / 2
     return BootstrapInterval(
         level=level,
         rounds=rounds,
         macro_labels=labels,
-        model=_percentiles(model_scores, tail),
-        baseline=_percentiles(baseline_scores, tail),
-        difference=_percentiles(differences, tail),
+        model=_percentiles(m_scores, tail),
+        baseline=_percentiles(b_scores, tail),
+        difference=_percentiles(m_scores - b_scores, tail),
     )
 
 
-def _percentiles(values: Sequence[float], tail: float) -> tuple[float, float]:
-    ordered = sorted(values)
+def _macro_f1_rows(
+    gold: np.ndarray, predicted: np.ndarray, labels: Sequence[str], codes: dict[str, int]
+) -> np.ndarray:
+    """Macro-F1 of each row (one resample per row); F1 = 2·TP / (predicted + gold)."""
+    total = np.zeros(gold.shape[0])
+    for label in labels:
+        c = codes[label]
+        g, p = gold == c, predicted == c
+        tp = (g & p).sum(axis=1)
+        denominator = g.sum(axis=1) + p.sum(axis=1)
+        total += np.divide(2 * tp, denominator, out=np.zeros_like(total), where=denominator > 0)
+    return total / max(len(labels), 1)
+
+
+def _percentiles(values: np.ndarray, tail: float) -> tuple[float, float]:
+    ordered = np.sort(values)
     last = len(ordered) - 1
-    return ordered[round(tail * last)], ordered[round((1 - tail) * last)]
+    return float(ordered[round(tail * last)]), float(ordered[round((1 - tail) * last)])
 
 
 def log_loss(gold: Sequence[str], probabilities: Sequence[dict[str, float]]) -> float:
