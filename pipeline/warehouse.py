@@ -616,6 +616,7 @@ class Warehouse:
         if state[1]:
             return LoadCounts(skipped=True)
         batch = dedupe_batch(p for p in postings if p.source == source_id)
+        unchanged = list(dict.fromkeys(unchanged))  # a key listed twice is one posting seen
         both = set(unchanged) & {p.posting_key for p in batch}
         if both:
             raise ValueError(f"postings both read and left unread: {sorted(both)[:5]}")

@@ -149,8 +149,9 @@ def test_unchanged_keys_must_be_stored_and_not_also_read(store: wh.Warehouse) ->
         store.load_batch("r2", "test", [a], [], complete=True, now=T1, unchanged=[a.posting_key])
     with pytest.raises(ValueError, match="not stored"):
         store.load_batch("r2", "test", [], [], complete=True, now=T1, unchanged=[b.posting_key])
+    # A key given twice is one posting seen, in the counts as in the warehouse.
     counts = store.load_batch(
-        "r2", "test", [], [], complete=True, now=T1, unchanged=[a.posting_key]
+        "r2", "test", [], [], complete=True, now=T1, unchanged=[a.posting_key, a.posting_key]
     )
     assert (counts.scraped, counts.unchanged, counts.removed) == (1, 1, 0)
     assert store.query("SELECT last_seen FROM postings") == [(T1,)]
