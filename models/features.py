@@ -245,7 +245,7 @@ def _heading(line: str, lex: Lexicon, *, bullet: bool = False) -> tuple[str | No
     norm = normalise(clean).rstrip(" :.-")
     if not norm:
         return None, line
-    ends_colon = line.rstrip(" *_").endswith((":", "…", "..."))
+    ends_separator = line.rstrip(" *_").endswith((":", "…", "..."))
     head, sep, rest = _split_head(clean)
     if sep and rest.strip() and len(head) <= 60 and not bullet:
         head_norm = normalise(head).strip(" *#_-")
@@ -253,7 +253,7 @@ def _heading(line: str, lex: Lexicon, *, bullet: bool = False) -> tuple[str | No
             match = pattern.match(head_norm)
             if match and (len(head_norm.split()) <= 6 or not head_norm[match.end() :].strip()):
                 return name, rest.strip()
-    if bullet and not ends_colon:
+    if bullet and not ends_separator:
         return None, line
     marked = line.lstrip().startswith(("#", "**", "__")) or (clean.isupper() and len(clean) > 3)
     words = norm.split()
@@ -263,7 +263,7 @@ def _heading(line: str, lex: Lexicon, *, bullet: bool = False) -> tuple[str | No
             if not match:
                 continue
             extra = len(norm[match.end() :].split())
-            if ends_colon or marked or extra <= 2:
+            if ends_separator or marked or extra <= 2:
                 return name, ""
     return None, line
 
@@ -507,16 +507,16 @@ def _analyse(title: str, description: str) -> DutyProfile:
     signal_counts = dict.fromkeys(SIGNALS, 0)
     social_signal_counts = dict.fromkeys(SOCIAL_CONTEXT_SIGNALS, 0)
     for i in duties:
-        by_other = bool(hits[i][_BY_OTHER])
-        defines = bool(hits[i]["signal:define_strategy"]) and not by_other
-        for sig in SIGNALS:
+        fired = {sig for sig in SIGNALS if hits[i][f"signal:{sig}"]}
+        if hits[i][_BY_OTHER]:
+            # Someone else defines the strategy: the holder applies it (ROLES.md case 1).
+            fired = (fired - {"define_strategy"}) | {"apply_strategy"}
+        elif "define_strategy" in fired:
             # "Develop and execute the strategy" defines it: executing what one
             # defined is not ROLES.md's "appliquez la stratégie" of someone else.
-            if sig == "apply_strategy" and defines:
-                continue
-            if sig == "define_strategy" and by_other:
-                continue
-            if hits[i][f"signal:{sig}"] or (sig == "apply_strategy" and by_other):
+            fired.discard("apply_strategy")
+        for sig in SIGNALS:
+            if sig in fired:
                 signal_counts[sig] += 1
                 add_evidence(sig, sentences[i].text)
                 if social[i] and sig in social_signal_counts:
